@@ -1,0 +1,152 @@
+package io.stepwise.core.expr;
+
+import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelIssue;
+import dev.cel.common.CelOptions;
+import dev.cel.common.CelValidationResult;
+import dev.cel.common.ast.CelConstant;
+import dev.cel.common.ast.CelExpr;
+import dev.cel.common.navigation.CelNavigableAst;
+import dev.cel.common.types.SimpleType;
+import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerFactory;
+import dev.cel.parser.CelStandardMacro;
+import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelRuntime;
+import dev.cel.runtime.CelRuntimeFactory;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Compiles the CEL inside {@code ${{ }}}. Every variable root the language knows is declared as
+ * {@code dyn}; which roots a given place may use is checked by the caller against
+ * {@link Expression#roots()}. Cost is bounded: expressions are at most {@value #MAX_LENGTH}
+ * characters, and comprehensions stop after {@value #MAX_ITERATIONS} iterations.
+ */
+public final class Expressions {
+    public static final Set<String> ROOTS = Set.of("inputs", "steps", "run", "item", "index", "event");
+    public static final int MAX_LENGTH = 4096;
+    public static final int MAX_ITERATIONS = 10_000;
+
+    private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([^']+)'");
+
+    private static final CelOptions OPTIONS = CelOptions.current()
+            .comprehensionMaxIterations(MAX_ITERATIONS)
+            .enableHeterogeneousNumericComparisons(true)
+            .build();
+
+    private static final CelCompiler COMPILER = buildCompiler();
+    private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
+            .setOptions(OPTIONS)
+            .build();
+
+    private Expressions() {
+    }
+
+    private static CelCompiler buildCompiler() {
+        var builder = CelCompilerFactory.standardCelCompilerBuilder()
+                .setOptions(OPTIONS)
+                .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
+                .setResultType(SimpleType.DYN);
+        for (String root : ROOTS) {
+            builder.addVar(root, SimpleType.DYN);
+        }
+        return builder.build();
+    }
+
+    /** Compiles one expression (the text between {@code ${{} and {@code }}}). */
+    public static Expression compile(String source) throws ExpressionException {
+        String text = source.strip();
+        if (text.isEmpty()) {
+            throw new ExpressionException("empty expression", 0);
+        }
+        if (text.length() > MAX_LENGTH) {
+            throw new ExpressionException("expression is longer than " + MAX_LENGTH + " characters", 0);
+        }
+        CelValidationResult result;
+        try {
+            CelValidationResult parsed = COMPILER.parse(text);
+            if (parsed.hasError()) {
+                CelIssue issue = parsed.getErrors().get(0);
+                throw new ExpressionException("syntax error in ${{ " + text + " }}: " + issue.getMessage(),
+                        offsetOf(text, issue));
+            }
+            result = COMPILER.check(parsed.getAst());
+        } catch (dev.cel.common.CelValidationException | RuntimeException e) {
+            throw new ExpressionException("invalid expression '" + text + "': " + e.getMessage(), 0);
+        }
+        if (result.hasError()) {
+            CelIssue issue = result.getErrors().get(0);
+            throw new ExpressionException(describe(issue.getMessage()), offsetOf(text, issue));
+        }
+        try {
+            CelAbstractSyntaxTree ast = result.getAst();
+            Set<String> roots = new LinkedHashSet<>();
+            Set<String> stepRefs = new LinkedHashSet<>();
+            collectReferences(ast, roots, stepRefs);
+            return new Expression(text, RUNTIME.createProgram(ast), Set.copyOf(roots), Set.copyOf(stepRefs));
+        } catch (CelEvaluationException | dev.cel.common.CelValidationException e) {
+            throw new ExpressionException("invalid expression '" + text + "': " + e.getMessage(), 0);
+        }
+    }
+
+    private static String describe(String celMessage) {
+        Matcher m = UNDECLARED.matcher(celMessage);
+        if (m.find()) {
+            return "unknown variable '" + m.group(1) + "' (known: inputs, steps, run, item, index, event)";
+        }
+        return celMessage.replaceFirst("^ERROR: <input>:\\d+:\\d+: ", "");
+    }
+
+    private static int offsetOf(String text, CelIssue issue) {
+        int line = issue.getSourceLocation().getLine();
+        int column = issue.getSourceLocation().getColumn();
+        if (line < 1 || column < 0) {
+            return 0;
+        }
+        int offset = 0;
+        for (int l = 1; l < line && offset >= 0; l++) {
+            offset = text.indexOf('\n', offset) + 1;
+        }
+        return Math.max(0, Math.min(text.length(), offset + column));
+    }
+
+    private static void collectReferences(CelAbstractSyntaxTree ast, Set<String> roots, Set<String> stepRefs) {
+        CelNavigableAst.fromAst(ast).getRoot().allNodes().forEach(node -> {
+            CelExpr expr = node.expr();
+            switch (expr.getKind()) {
+                case IDENT -> {
+                    String name = expr.ident().name();
+                    if (ROOTS.contains(name)) {
+                        roots.add(name);
+                    }
+                }
+                case SELECT -> {
+                    CelExpr operand = expr.select().operand();
+                    if (isIdent(operand, "steps")) {
+                        stepRefs.add(expr.select().field());
+                    }
+                }
+                case CALL -> {
+                    var call = expr.call();
+                    List<CelExpr> args = call.args();
+                    if ("_[_]".equals(call.function()) && args.size() == 2 && isIdent(args.get(0), "steps")
+                            && args.get(1).getKind() == CelExpr.ExprKind.Kind.CONSTANT
+                            && args.get(1).constant().getKind() == CelConstant.Kind.STRING_VALUE) {
+                        stepRefs.add(args.get(1).constant().stringValue());
+                    }
+                }
+                default -> {
+                }
+            }
+        });
+    }
+
+    private static boolean isIdent(CelExpr expr, String name) {
+        return expr.getKind() == CelExpr.ExprKind.Kind.IDENT && expr.ident().name().equals(name);
+    }
+}
