@@ -1,0 +1,85 @@
+package io.stepwise.core.dsl;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** DSL.md, "Load errors": size, alias and depth limits are refused with a clear message. */
+class ParserLimitsTest {
+    private final WorkflowParser parser = new WorkflowParser();
+
+    @Test
+    void fileOver256KibIsRefusedBeforeParsing() {
+        StringBuilder yaml = new StringBuilder("apiVersion: stepwise/v1\nkind: Workflow\nname: big\ndescription: \"");
+        yaml.append("x".repeat(256 * 1024));
+        yaml.append("\"\nsteps:\n  - id: a\n    uses: noop\n");
+
+        LoadResult result = parser.parse(yaml.toString().getBytes(StandardCharsets.UTF_8), "big.yaml");
+
+        assertThat(result.valid()).isFalse();
+        assertThat(result.violations()).singleElement().satisfies(v -> {
+            assertThat(v.message()).contains("the limit is 262144 bytes (256 KiB)");
+            assertThat(v.line()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void billionLaughsIsRefusedWithoutExpandingIt() {
+        StringBuilder yaml = new StringBuilder("apiVersion: stepwise/v1\nkind: Workflow\nname: lol\nsteps:\n"
+                + "  - id: a\n    uses: noop\n    with:\n      l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int i = 1; i <= 9; i++) {
+            yaml.append("      l").append(i).append(": &l").append(i).append(" [");
+            for (int j = 0; j < 9; j++) {
+                yaml.append(j == 0 ? "" : ", ").append("*l").append(i - 1);
+            }
+            yaml.append("]\n");
+        }
+
+        LoadResult result = parser.parse(yaml.toString());
+
+        assertThat(result.valid()).isFalse();
+        assertThat(result.violations()).singleElement()
+                .satisfies(v -> assertThat(v.message()).containsAnyOf("alias bomb", "more than 50 aliases"));
+    }
+
+    @Test
+    void aliasToAMapCarriesItsValue() {
+        LoadResult result = parser.parse("""
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: reuse
+                steps:
+                  - id: a
+                    uses: noop
+                    retry: &r { maxAttempts: 4 }
+                  - id: b
+                    uses: noop
+                    retry: *r
+                """);
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.definition().steps().get(1).retry().maxAttempts()).isEqualTo(4);
+    }
+
+    @Test
+    void everyViolationIsCollectedBeforeAnswering() {
+        LoadResult result = parser.parse("""
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: Many_Problems
+                timeout: soon
+                steps:
+                  - id: a
+                    uses: nope.nothing
+                  - id: a
+                    uses: http.request
+                    with: { url: x }
+                """);
+
+        assertThat(result.violations()).extracting(Violation::path)
+                .contains("name", "timeout", "steps[0].uses", "steps[1].id", "steps[1].with.method");
+        assertThat(result.violations()).isSortedAccordingTo(Violation.BY_POSITION);
+    }
+}
