@@ -1,0 +1,78 @@
+package io.stepwise.core.bench;
+
+import io.stepwise.core.dsl.LoadResult;
+import io.stepwise.core.dsl.WorkflowParser;
+import io.stepwise.core.expr.Expressions;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Parses and validates 2,000 distinct definitions shaped like DSL.md's full example, on one
+ * thread, and prints the time per pass. Not a test: run it with deploy/bench/parse-definitions.sh.
+ */
+public final class ParseDefinitionsBenchmark {
+    private static final int DEFINITIONS = 2_000;
+    private static final int WARMUP_PASSES = 5;
+    private static final int MEASURED_PASSES = 10;
+
+    public static void main(String[] args) throws Exception {
+        String example = Files.readString(Path.of(args.length > 0 ? args[0]
+                : "runtime-core/src/test/resources/workflows/valid/escalate-ticket.yaml"));
+        List<byte[]> sources = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < DEFINITIONS; i++) {
+            String name = "escalate-ticket-" + i;
+            // distinct content: name, description, a url and a number change per definition
+            String text = example.replace("name: escalate-ticket", "name: " + name)
+                    .replace("Escalate a ticket that nobody picked up", "Escalation variant " + i)
+                    .replace("https://tickets.example/api/tickets/", "https://tickets" + i + ".example/api/tickets/")
+                    .replace("limit: 5", "limit: " + (5 + i % 50));
+            sources.add(text.getBytes(StandardCharsets.UTF_8));
+            names.add(name + ".yaml");
+        }
+        List<byte[]> distinctExpressions = new ArrayList<>();
+        for (int i = 0; i < DEFINITIONS; i++) {
+            // worst case: no two definitions share an expression text
+            distinctExpressions.add(new String(sources.get(i), StandardCharsets.UTF_8)
+                    .replace("inputs.priority >= 4", "inputs.priority >= " + (4 + i))
+                    .replace("inputs.ticketId", "inputs.ticketId + '" + i + "'")
+                    .replace("steps.fetch.output.body.owner", "steps.fetch.output.body['owner" + i + "']")
+                    .replace("steps.classify.output.urgent", "steps.classify.output.urgent == (" + i + " >= 0)")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        WorkflowParser parser = new WorkflowParser();
+        report("shared expression texts (cache cleared before each pass)", parser, sources, names);
+        report("every expression text distinct (worst case)", parser, distinctExpressions, names);
+    }
+
+    private static void report(String label, WorkflowParser parser, List<byte[]> sources, List<String> names) {
+        for (int pass = 0; pass < WARMUP_PASSES; pass++) {
+            Expressions.clearCache();
+            runPass(parser, sources, names);
+        }
+        long[] millis = new long[MEASURED_PASSES];
+        for (int pass = 0; pass < MEASURED_PASSES; pass++) {
+            Expressions.clearCache();
+            long start = System.nanoTime();
+            runPass(parser, sources, names);
+            millis[pass] = (System.nanoTime() - start) / 1_000_000;
+        }
+        Arrays.sort(millis);
+        System.out.printf("%s: parse+validate %d definitions, one thread: median %d ms, best %d ms, worst %d ms (%d passes after %d warm-up)%n",
+                label, sources.size(), millis[MEASURED_PASSES / 2], millis[0], millis[MEASURED_PASSES - 1], MEASURED_PASSES, WARMUP_PASSES);
+    }
+
+    private static void runPass(WorkflowParser parser, List<byte[]> sources, List<String> names) {
+        for (int i = 0; i < sources.size(); i++) {
+            LoadResult result = parser.parse(sources.get(i), names.get(i));
+            if (!result.valid()) {
+                throw new IllegalStateException("benchmark definition " + names.get(i) + " is invalid: " + result.violations());
+            }
+        }
+    }
+}
