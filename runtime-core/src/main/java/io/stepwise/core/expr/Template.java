@@ -150,7 +150,7 @@ public abstract sealed class Template {
     }
 
     /** How a value is written into an interpolated string: text as is, null as empty, the rest as JSON. */
-    static String asText(JsonNode value) {
+    public static String asText(JsonNode value) {
         if (value == null || value.isNull()) {
             return "";
         }

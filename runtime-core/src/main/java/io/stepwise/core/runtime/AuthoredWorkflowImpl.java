@@ -1,0 +1,530 @@
+package io.stepwise.core.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stepwise.core.actions.ActionCatalog;
+import io.stepwise.core.dsl.Durations;
+import io.stepwise.core.dsl.LoadResult;
+import io.stepwise.core.dsl.RetryPolicy;
+import io.stepwise.core.dsl.Step;
+import io.stepwise.core.dsl.WorkflowDefinition;
+import io.stepwise.core.dsl.WorkflowParser;
+import io.stepwise.core.expr.ExpressionException;
+import io.stepwise.core.expr.Template;
+import io.stepwise.core.expr.Variables;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.CanceledFailure;
+import io.temporal.failure.TimeoutFailure;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Walks an authored definition step by step. Side effects run in activities; {@code transform},
+ * {@code noop}, {@code fail} and every expression run here, deterministically. Every transition
+ * is written through {@link RunProjection} as a local activity.
+ */
+public class AuthoredWorkflowImpl implements AuthoredWorkflow {
+    /** Default start-to-close timeout of an action with no {@code timeout} of its own. */
+    static final Duration DEFAULT_ACTION_TIMEOUT = Duration.ofMinutes(1);
+    /** Default retry of an action with no {@code retry}: three attempts, backing off from 1s. */
+    static final RetryOptions DEFAULT_ACTION_RETRY = RetryOptions.newBuilder()
+            .setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2)
+            .setMaximumInterval(Duration.ofSeconds(30)).build();
+
+    private static final Logger LOG = Workflow.getLogger(AuthoredWorkflowImpl.class);
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final WorkflowParser PARSER = new WorkflowParser(ActionCatalog.discover());
+
+    private final DefinitionActivities definitions = Workflow.newActivityStub(DefinitionActivities.class,
+            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
+                    .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).build()).build());
+    private final RunProjection projection = Workflow.newLocalActivityStub(RunProjection.class,
+            LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
+                    .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build())
+                    .build());
+
+    private final List<EventSignal> buffered = new ArrayList<>();
+    private final Set<String> currentSteps = new LinkedHashSet<>();
+    private final Map<String, RunState.OpenWait> openWaits = new LinkedHashMap<>();
+    private RunInput input;
+
+    /** A step failed; carries the failure as the run reports it. */
+    static final class StepFailed extends RuntimeException {
+        final RunError error;
+        /** How many times the action ran, when known. */
+        final int attempts;
+
+        StepFailed(RunError error) {
+            this(error, 1);
+        }
+
+        StepFailed(RunError error, int attempts) {
+            super(error.message(), null, false, false);
+            this.error = error;
+            this.attempts = attempts;
+        }
+    }
+
+    /** The outcome of one step: status and output, as later expressions see it. */
+    private record Outcome(StepStatus status, JsonNode output) {
+    }
+
+    /** Where steps run: the path prefix, the variables, and the outcomes visible to expressions. */
+    private record Scope(String pathPrefix, Variables base, Map<String, Outcome> steps) {
+        Variables variables() {
+            ObjectNode view = NODES.objectNode();
+            steps.forEach((id, o) -> {
+                ObjectNode entry = NODES.objectNode();
+                entry.set("output", o.output() == null ? NODES.nullNode() : o.output());
+                entry.put("status", o.status().name());
+                view.set(id, entry);
+            });
+            return base.with("steps", view);
+        }
+
+        Scope child(String prefix, Variables base) {
+            return new Scope(prefix, base, new LinkedHashMap<>(steps));
+        }
+    }
+
+    @Override
+    public RunResult run(RunInput runInput) {
+        this.input = runInput;
+        projection.runStarted(input.runId(), input.attempt());
+        WorkflowDefinition definition;
+        try {
+            definition = load(input.versionId());
+        } catch (StepFailed e) {
+            return finish(RunStatus.FAILED, null, e.error);
+        }
+        ObjectNode run = NODES.objectNode();
+        run.put("id", input.runId());
+        run.put("workflow", input.workflowRef());
+        run.put("attempt", input.attempt());
+        Variables base = Variables.of(Map.of(
+                "inputs", input.inputs() == null ? NODES.objectNode() : input.inputs(),
+                "run", run));
+        Scope scope = new Scope("", base, new LinkedHashMap<>());
+        try {
+            if (definition.timeout() == null) {
+                runSteps(definition.steps(), scope);
+            } else {
+                runWithTimeout(definition, scope);
+            }
+        } catch (StepFailed e) {
+            return finish(RunStatus.FAILED, null, e.error);
+        } catch (CanceledFailure e) {
+            Workflow.newDetachedCancellationScope(() -> {
+                for (String path : List.copyOf(currentSteps)) {
+                    projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.CANCELED, null, null, 0);
+                }
+                projection.runFinished(input.runId(), input.attempt(), RunStatus.CANCELED, null,
+                        new RunError(null, "the run was canceled", "Canceled"));
+            }).run();
+            throw e;
+        }
+        JsonNode output = outputs(definition, scope);
+        return finish(RunStatus.SUCCEEDED, output, null);
+    }
+
+    @Override
+    public void event(EventSignal signal) {
+        buffered.add(signal);
+    }
+
+    @Override
+    public RunState state() {
+        return new RunState(List.copyOf(currentSteps), List.copyOf(openWaits.values()), buffered.size());
+    }
+
+    private RunResult finish(RunStatus status, JsonNode output, RunError error) {
+        projection.runFinished(input.runId(), input.attempt(), status, output, error);
+        if (status == RunStatus.FAILED) {
+            throw ApplicationFailure.newNonRetryableFailure(error.message(), error.type(), error);
+        }
+        return new RunResult(status, output, error);
+    }
+
+    private WorkflowDefinition load(String versionId) {
+        String canonical = definitions.loadDefinition(versionId);
+        LoadResult loaded;
+        try {
+            loaded = PARSER.fromJson(JSON.readTree(canonical));
+        } catch (Exception e) {
+            throw new StepFailed(new RunError(null, "definition version " + versionId + " is not readable JSON", "DefinitionInvalid"));
+        }
+        if (!loaded.valid()) {
+            throw new StepFailed(new RunError(null, "definition version " + versionId + " does not load here: "
+                    + loaded.summary(), "DefinitionInvalid"));
+        }
+        return loaded.definition();
+    }
+
+    private void runWithTimeout(WorkflowDefinition definition, Scope scope) {
+        List<Promise<Void>> body = new ArrayList<>();
+        CancellationScope cancellable = Workflow.newCancellationScope(
+                () -> body.add(Async.procedure(() -> runSteps(definition.steps(), scope))));
+        cancellable.run();
+        Promise<Void> timer = Workflow.newTimer(definition.timeout());
+        Promise.anyOf(body.get(0), timer).get();
+        if (!body.get(0).isCompleted()) {
+            cancellable.cancel();
+            try {
+                body.get(0).get();
+            } catch (CanceledFailure | StepFailed | ActivityFailure ignored) {
+                // the run's own timeout ended it; that is the failure to report
+            }
+            Workflow.newDetachedCancellationScope(() -> {
+                for (String path : List.copyOf(currentSteps)) {
+                    projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.CANCELED, null, null, 0);
+                }
+            }).run();
+            throw new StepFailed(new RunError(null, "the run did not finish within its timeout of "
+                    + definition.timeout(), "RunTimeout"));
+        }
+        body.get(0).get();
+    }
+
+    private void runSteps(List<Step> steps, Scope scope) {
+        for (Step step : steps) {
+            runStep(step, scope);
+        }
+    }
+
+    private void runStep(Step step, Scope scope) {
+        String path = scope.pathPrefix() + step.id();
+        RecordedStep recorded = input.recorded().get(path);
+        if (recorded != null) {
+            scope.steps().put(step.id(), new Outcome(recorded.status(), recorded.output()));
+            return;
+        }
+        String uses = step.isLoop() ? "forEach" : step.uses();
+        if (step.when() != null && !isTrue(evaluate(step.when(), scope, path, "when"), path)) {
+            projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.SKIPPED, null, null, 0);
+            scope.steps().put(step.id(), new Outcome(StepStatus.SKIPPED, null));
+            return;
+        }
+        projection.stepStarted(input.runId(), path, uses, input.attempt());
+        currentSteps.add(path);
+        try {
+            int[] attempts = {1};
+            JsonNode output = execute(step, scope, path, attempts);
+            currentSteps.remove(path);
+            projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.SUCCEEDED, output, null, attempts[0]);
+            scope.steps().put(step.id(), new Outcome(StepStatus.SUCCEEDED, output));
+        } catch (StepFailed failed) {
+            currentSteps.remove(path);
+            RunError error = failed.error.step() == null
+                    ? new RunError(path, failed.error.message(), failed.error.type()) : failed.error;
+            projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.FAILED, null, error,
+                    failed.attempts);
+            scope.steps().put(step.id(), new Outcome(StepStatus.FAILED, null));
+            if (!step.continueOnError()) {
+                throw new StepFailed(error, failed.attempts);
+            }
+            LOG.info("step_failed_continuing run_id={} step={} error_type={}", input.runId(), path, error.type());
+        }
+    }
+
+    private JsonNode execute(Step step, Scope scope, String path, int[] attempts) {
+        if (step.isLoop()) {
+            return forEach(step, scope, path);
+        }
+        return switch (step.uses()) {
+            case ActionCatalog.TRANSFORM -> {
+                JsonNode with = evaluate(step.with(), scope, path, "with");
+                yield with.path("value").isMissingNode() ? NODES.nullNode() : with.get("value");
+            }
+            case ActionCatalog.NOOP -> evaluate(step.with(), scope, path, "with");
+            case ActionCatalog.FAIL -> {
+                JsonNode with = evaluate(step.with(), scope, path, "with");
+                String message = with.hasNonNull("message") ? Template.asText(with.get("message")) : "failed by step " + path;
+                throw new StepFailed(new RunError(path, message, "StepFailed"));
+            }
+            case ActionCatalog.TIME_WAIT -> timeWait(step, scope, path);
+            case ActionCatalog.EVENT_WAIT -> eventWait(step, scope, path);
+            default -> action(step, scope, path, attempts);
+        };
+    }
+
+    // ---- actions as activities -----------------------------------------------------------------
+
+    private JsonNode action(Step step, Scope scope, String path, int[] attempts) {
+        JsonNode with = evaluate(step.with(), scope, path, "with");
+        ActionActivities activities = Workflow.newActivityStub(ActionActivities.class, activityOptions(step, with));
+        try {
+            ActionActivities.Outcome outcome = activities.execute(
+                    new ActionActivities.Invocation(input.runId(), path, input.attempt(), step.uses(), with));
+            attempts[0] = outcome.attempts();
+            return outcome.output() == null ? NODES.nullNode() : outcome.output();
+        } catch (ActivityFailure failure) {
+            Throwable cause = failure.getCause();
+            if (cause instanceof CanceledFailure canceled) {
+                throw canceled;
+            }
+            int tried = 1;
+            String type = "ActionFailed";
+            String message = failure.getMessage();
+            if (cause instanceof ApplicationFailure app) {
+                type = app.getType();
+                message = app.getOriginalMessage();
+                try {
+                    tried = app.getDetails().get(Integer.class);
+                } catch (RuntimeException noDetails) {
+                    tried = 1;
+                }
+            } else if (cause instanceof TimeoutFailure timeout) {
+                type = "ActionTimeout";
+                message = "action " + step.uses() + " timed out (" + timeout.getTimeoutType() + ")";
+            }
+            throw new StepFailed(new RunError(path, message, type), tried);
+        }
+    }
+
+    private static ActivityOptions activityOptions(Step step, JsonNode with) {
+        Duration timeout = step.timeout();
+        if (timeout == null && with.path("timeout").isTextual()) {
+            // an http.request timeout bounds each attempt; leave the activity a little more
+            timeout = Durations.parse(with.get("timeout").textValue()).plusSeconds(5);
+        }
+        return ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(timeout == null ? DEFAULT_ACTION_TIMEOUT : timeout)
+                .setRetryOptions(retryOptions(step.retry()))
+                .build();
+    }
+
+    static RetryOptions retryOptions(RetryPolicy retry) {
+        if (retry == null) {
+            return DEFAULT_ACTION_RETRY;
+        }
+        RetryOptions.Builder b = RetryOptions.newBuilder(DEFAULT_ACTION_RETRY);
+        if (retry.maxAttempts() != null) {
+            b.setMaximumAttempts(retry.maxAttempts());
+        }
+        if (retry.initialInterval() != null) {
+            b.setInitialInterval(retry.initialInterval());
+            if (retry.maxInterval() == null && retry.initialInterval().compareTo(DEFAULT_ACTION_RETRY.getMaximumInterval()) > 0) {
+                b.setMaximumInterval(retry.initialInterval());
+            }
+        }
+        if (retry.backoffCoefficient() != null) {
+            b.setBackoffCoefficient(retry.backoffCoefficient());
+        }
+        if (retry.maxInterval() != null) {
+            b.setMaximumInterval(retry.maxInterval());
+        }
+        return b.build();
+    }
+
+    // ---- waits -------------------------------------------------------------------------------
+
+    private JsonNode timeWait(Step step, Scope scope, String path) {
+        JsonNode with = evaluate(step.with(), scope, path, "with");
+        Duration wait;
+        try {
+            if (with.hasNonNull("until")) {
+                Instant until = Instant.parse(with.get("until").asText());
+                wait = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), until);
+            } else {
+                wait = Durations.parse(with.path("duration").asText());
+            }
+        } catch (RuntimeException e) {
+            throw new StepFailed(new RunError(path, "time.wait: " + e.getMessage(), "InvalidArgument"));
+        }
+        if (wait.isNegative() || wait.isZero()) {
+            return NODES.nullNode();
+        }
+        String dueAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(wait).toString();
+        openWait(path, new RunState.OpenWait(path, "TIMER", null, null, dueAt));
+        Workflow.sleep(wait);
+        closeWait(path, "ELAPSED");
+        return NODES.nullNode();
+    }
+
+    private JsonNode eventWait(Step step, Scope scope, String path) {
+        JsonNode with = evaluate(step.with(), scope, path, "with");
+        String event = with.path("event").asText();
+        String key = with.hasNonNull("correlationKey") ? Template.asText(with.get("correlationKey")) : null;
+        Duration timeout = null;
+        if (with.hasNonNull("timeout")) {
+            try {
+                timeout = Durations.parse(with.get("timeout").asText());
+            } catch (IllegalArgumentException e) {
+                throw new StepFailed(new RunError(path, "event.wait: " + e.getMessage(), "InvalidArgument"));
+            }
+        }
+        boolean continueOnTimeout = "continue".equals(with.path("onTimeout").asText("fail"));
+        EventSignal match = takeMatch(event, key);
+        if (match != null) {
+            return payload(match);
+        }
+        String dueAt = timeout == null ? null
+                : Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(timeout).toString();
+        openWait(path, new RunState.OpenWait(path, "EVENT", event, key, dueAt));
+        boolean arrived;
+        if (timeout == null) {
+            Workflow.await(() -> hasMatch(event, key));
+            arrived = true;
+        } else {
+            arrived = Workflow.await(timeout, () -> hasMatch(event, key));
+        }
+        if (!arrived) {
+            closeWait(path, "TIMED_OUT");
+            if (continueOnTimeout) {
+                return NODES.nullNode();
+            }
+            throw new StepFailed(new RunError(path, "no '" + event + "' event"
+                    + (key == null ? "" : " with correlation key '" + key + "'") + " arrived within " + timeout,
+                    "EventWaitTimeout"));
+        }
+        closeWait(path, "SIGNALED");
+        return payload(takeMatch(event, key));
+    }
+
+    private static JsonNode payload(EventSignal signal) {
+        return signal.payload() == null ? NODES.nullNode() : signal.payload();
+    }
+
+    private boolean hasMatch(String event, String key) {
+        return buffered.stream().anyMatch(s -> matches(s, event, key));
+    }
+
+    private EventSignal takeMatch(String event, String key) {
+        for (Iterator<EventSignal> it = buffered.iterator(); it.hasNext(); ) {
+            EventSignal s = it.next();
+            if (matches(s, event, key)) {
+                it.remove();
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static boolean matches(EventSignal signal, String event, String key) {
+        return event.equals(signal.event()) && (key == null || key.equals(signal.correlationKey()));
+    }
+
+    private void openWait(String path, RunState.OpenWait wait) {
+        openWaits.put(path, wait);
+        projection.waitOpened(input.runId(), path, input.attempt(), wait.kind(), wait.event(), wait.correlationKey(),
+                wait.dueAt());
+    }
+
+    private void closeWait(String path, String outcome) {
+        openWaits.remove(path);
+        projection.waitClosed(input.runId(), path, input.attempt(), outcome);
+    }
+
+    // ---- forEach -------------------------------------------------------------------------------
+
+    private JsonNode forEach(Step step, Scope scope, String path) {
+        JsonNode items = evaluate(step.forEach().items(), scope, path, "forEach.items");
+        if (items.isNull()) {
+            items = NODES.arrayNode();
+        }
+        if (!items.isArray()) {
+            throw new StepFailed(new RunError(path, "forEach.items must give a list, not " + items.getNodeType(),
+                    "InvalidArgument"));
+        }
+        int n = items.size();
+        JsonNode[] results = new JsonNode[n];
+        List<Promise<Void>> running = new ArrayList<>();
+        List<Promise<Void>> all = new ArrayList<>();
+        StepFailed[] firstFailure = new StepFailed[1];
+        int limit = step.forEach().concurrency();
+        for (int i = 0; i < n && firstFailure[0] == null; i++) {
+            while (running.size() >= limit) {
+                Promise.anyOf(running).get();
+                running.removeIf(Promise::isCompleted);
+            }
+            int index = i;
+            Variables vars = scope.base().with("item", items.get(i)).with("index", NODES.numberNode(i));
+            Scope iteration = scope.child(path + "[" + i + "]" + ".", vars);
+            Promise<Void> p = Async.procedure(() -> {
+                try {
+                    runSteps(step.forEach().steps(), iteration);
+                    String last = step.forEach().steps().get(step.forEach().steps().size() - 1).id();
+                    Outcome o = iteration.steps().get(last);
+                    results[index] = o == null || o.output() == null ? NODES.nullNode() : o.output();
+                } catch (StepFailed f) {
+                    if (firstFailure[0] == null) {
+                        firstFailure[0] = f;
+                    }
+                }
+            });
+            running.add(p);
+            all.add(p);
+        }
+        Promise.allOf(all).get();
+        if (firstFailure[0] != null) {
+            throw firstFailure[0];
+        }
+        ArrayNode out = NODES.arrayNode();
+        for (JsonNode r : results) {
+            out.add(r);
+        }
+        return out;
+    }
+
+    // ---- expressions -----------------------------------------------------------------------------
+
+    private JsonNode evaluate(Template template, Scope scope, String path, String field) {
+        if (template == null) {
+            return NODES.nullNode();
+        }
+        if (template.isLiteral()) {
+            return template.raw() == null ? NODES.nullNode() : template.raw();
+        }
+        try {
+            return template.evaluate(scope.variables());
+        } catch (ExpressionException e) {
+            throw new StepFailed(new RunError(path, field + ": " + e.getMessage(), "ExpressionError"));
+        }
+    }
+
+    private static boolean isTrue(JsonNode value, String path) {
+        if (value.isBoolean()) {
+            return value.booleanValue();
+        }
+        throw new StepFailed(new RunError(path, "'when' must give true or false, not " + value, "ExpressionError"));
+    }
+
+    /** Outputs whose expression can't be evaluated (a skipped step's output) are null, as in GitHub Actions. */
+    private JsonNode outputs(WorkflowDefinition definition, Scope scope) {
+        if (definition.outputs().isEmpty()) {
+            return NODES.nullNode();
+        }
+        ObjectNode out = NODES.objectNode();
+        Variables vars = scope.variables();
+        definition.outputs().forEach((name, template) -> {
+            try {
+                out.set(name, template.evaluate(vars));
+            } catch (ExpressionException e) {
+                LOG.warn("output_unavailable run_id={} output={} reason={}", input.runId(), name, e.getMessage());
+                out.putNull(name);
+            }
+        });
+        return out;
+    }
+}

@@ -1,0 +1,21 @@
+package io.stepwise.core.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.Map;
+
+/**
+ * What a run execution starts with.
+ *
+ * @param versionId the pinned definition version, loaded through an activity
+ * @param inputs    validated inputs with defaults applied
+ * @param attempt   1 for a launch, +1 for each resume
+ * @param recorded  outcomes of steps that must not run again (resume), by step path
+ */
+public record RunInput(String runId, String workflowRef, String versionId, JsonNode inputs, int attempt,
+                       Map<String, RecordedStep> recorded) {
+
+    public RunInput {
+        recorded = recorded == null ? Map.of() : Map.copyOf(recorded);
+    }
+}

@@ -1,0 +1,406 @@
+package io.stepwise.core.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.core.actions.ActionCatalog;
+import io.stepwise.core.actions.HttpRequestAction;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The interpreter on Temporal's time-skipping test server, with the real http.request against a local server. */
+class AuthoredWorkflowTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final TestHttpServer HTTP = startServer();
+    static final InMemoryDefinitions DEFINITIONS = new InMemoryDefinitions();
+    static final InMemoryProjection PROJECTION = new InMemoryProjection();
+
+    @RegisterExtension
+    static final TestWorkflowExtension TEMPORAL = TestWorkflowExtension.newBuilder()
+            .registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class)
+            .setActivityImplementations(DEFINITIONS, PROJECTION,
+                    new ActionActivitiesImpl(ActionCatalog.discover(), new HttpRequestAction()))
+            .build();
+
+    private static TestHttpServer startServer() {
+        try {
+            return new TestHttpServer();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stopServer() {
+        HTTP.close();
+    }
+
+    private static String workflow(String name, String inputs, String steps, String outputs) {
+        return "apiVersion: stepwise/v1\nkind: Workflow\nname: " + name + "\n" + inputs + "steps:\n" + steps + outputs;
+    }
+
+    private record Started(String runId, WorkflowStub stub) {
+        RunResult result() {
+            return stub.getResult(RunResult.class);
+        }
+    }
+
+    private static Started start(WorkflowClient client, WorkflowOptions options, String yaml, String inputsJson,
+                                 Map<String, RecordedStep> recorded, int attempt, String runId) throws IOException {
+        String versionId = DEFINITIONS.add(yaml);
+        String id = runId == null ? UUID.randomUUID().toString() : runId;
+        AuthoredWorkflow wf = client.newWorkflowStub(AuthoredWorkflow.class, WorkflowOptions.newBuilder(options)
+                .setWorkflowId(RuntimeContract.workflowId(id) + "-" + attempt).build());
+        WorkflowClient.start(wf::run, new RunInput(id, "test." + "wf", versionId,
+                JSON.readTree(inputsJson), attempt, recorded));
+        return new Started(id, WorkflowStub.fromTyped(wf));
+    }
+
+    private static Started start(WorkflowClient client, WorkflowOptions options, String yaml, String inputsJson)
+            throws IOException {
+        return start(client, options, yaml, inputsJson, Map.of(), 1, null);
+    }
+
+    @Test
+    void stepsRunInOrderAndFeedLaterExpressions(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("in-order", "inputs:\n  who: { type: string }\n", """
+                  - id: fetch
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
+                  - id: classify
+                    uses: transform
+                    with:
+                      value:
+                        urgent: ${{ steps.fetch.output.body.priority >= 4 }}
+                        owner: ${{ steps.fetch.output.body.owner }}
+                        who: "for ${{ inputs.who }} (attempt ${{ run.attempt }})"
+                  - id: note
+                    uses: log
+                    with: { message: "classified ${{ steps.classify.output.owner }}" }
+                  - id: echo
+                    uses: noop
+                    with: { status: "${{ steps.fetch.status }}" }
+                """.formatted(HTTP.url("/json")), "outputs:\n  urgent: ${{ steps.classify.output.urgent }}\n  owner: ${{ steps.classify.output.owner }}\n");
+
+        Started run = start(client, options, yaml, "{\"who\": \"bob\"}");
+        RunResult result = run.result();
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.output()).isEqualTo(JSON.readTree("{\"urgent\": true, \"owner\": \"ann\"}"));
+        assertThat(PROJECTION.events(run.runId())).containsExactly(
+                "run-started 1",
+                "step-started fetch", "step-succeeded fetch",
+                "step-started classify", "step-succeeded classify",
+                "step-started note", "step-succeeded note",
+                "step-started echo", "step-succeeded echo",
+                "run-finished SUCCEEDED");
+        assertThat(PROJECTION.step(run.runId(), "fetch", 1).output().path("status").asInt()).isEqualTo(200);
+        assertThat(PROJECTION.step(run.runId(), "fetch", 1).uses()).isEqualTo("http.request");
+        assertThat(PROJECTION.step(run.runId(), "classify", 1).output().path("who").asText()).isEqualTo("for bob (attempt 1)");
+        assertThat(PROJECTION.step(run.runId(), "echo", 1).output().path("status").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void falseWhenSkipsTheStepAndOutputsOfSkippedStepsAreNull(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("skips", "inputs:\n  go: { type: boolean, default: false }\n", """
+                  - id: maybe
+                    when: ${{ inputs.go }}
+                    uses: transform
+                    with: { value: { user: ann } }
+                  - id: after
+                    uses: transform
+                    with: { value: "${{ steps.maybe.status }}" }
+                """, "outputs:\n  user: ${{ steps.maybe.output.user }}\n  seen: ${{ steps.after.output }}\n");
+
+        Started run = start(client, options, yaml, "{\"go\": false}");
+        RunResult result = run.result();
+
+        assertThat(result.output()).isEqualTo(JSON.readTree("{\"user\": null, \"seen\": \"SKIPPED\"}"));
+        assertThat(PROJECTION.step(run.runId(), "maybe", 1).status()).isEqualTo(StepStatus.SKIPPED);
+        assertThat(PROJECTION.events(run.runId())).doesNotContain("step-started maybe");
+    }
+
+    @Test
+    void failStepFailsTheRunWithStepMessageAndType(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("fails", "", """
+                  - id: first
+                    uses: noop
+                  - id: stop
+                    uses: fail
+                    with: { message: "ticket ${{ run.id }} is closed" }
+                  - id: never
+                    uses: noop
+                """, "");
+
+        Started run = start(client, options, yaml, "{}");
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class)
+                .cause().isInstanceOf(ApplicationFailure.class)
+                .satisfies(f -> assertThat(((ApplicationFailure) f).getType()).isEqualTo("StepFailed"));
+        RunError error = PROJECTION.run(run.runId()).error();
+        assertThat(error).isEqualTo(new RunError("stop", "ticket " + run.runId() + " is closed", "StepFailed"));
+        assertThat(PROJECTION.run(run.runId()).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(PROJECTION.step(run.runId(), "stop", 1).status()).isEqualTo(StepStatus.FAILED);
+        assertThat(PROJECTION.events(run.runId())).doesNotContain("step-started never");
+    }
+
+    @Test
+    void continueOnErrorRecordsTheFailureAndGoesOn(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("goes-on", "", """
+                  - id: missing
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
+                    continueOnError: true
+                  - id: next
+                    uses: transform
+                    with: { value: "${{ steps.missing.status }}" }
+                """.formatted(HTTP.url("/status/404")), "outputs:\n  seen: ${{ steps.next.output }}\n");
+
+        Started run = start(client, options, yaml, "{}");
+        RunResult result = run.result();
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.output().path("seen").asText()).isEqualTo("FAILED");
+        InMemoryProjection.StepRecord missing = PROJECTION.step(run.runId(), "missing", 1);
+        assertThat(missing.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(missing.error().type()).isEqualTo(HttpRequestAction.CLIENT_ERROR);
+        assertThat(missing.error().message()).contains("answered 404");
+        assertThat(missing.attempts()).as("4xx is not retried").isEqualTo(1);
+    }
+
+    @Test
+    void serverErrorsAreRetriedByTheStepsRetryPolicy(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String path = "/flaky/2?" + UUID.randomUUID();
+        String yaml = workflow("retries", "", """
+                  - id: call
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
+                    retry: { maxAttempts: 4, initialInterval: 1s }
+                """.formatted(HTTP.url(path)), "outputs:\n  call: ${{ steps.call.output.body.call }}\n");
+
+        int before = HTTP.hits("/flaky/2");
+        Started run = start(client, options, yaml, "{}");
+        RunResult result = run.result();
+
+        assertThat(result.output().path("call").asInt() - before).isEqualTo(3);
+        assertThat(PROJECTION.step(run.runId(), "call", 1).attempts()).isEqualTo(3);
+    }
+
+    @Test
+    void retriesStopAtMaxAttemptsAndTheRunFails(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("gives-up", "", """
+                  - id: call
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
+                    retry: { maxAttempts: 2, initialInterval: 1s }
+                """.formatted(HTTP.url("/status/500")), "");
+
+        Started run = start(client, options, yaml, "{}");
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        InMemoryProjection.StepRecord call = PROJECTION.step(run.runId(), "call", 1);
+        assertThat(call.error().type()).isEqualTo(HttpRequestAction.SERVER_ERROR);
+        assertThat(call.attempts()).isEqualTo(2);
+        assertThat(PROJECTION.run(run.runId()).error().step()).isEqualTo("call");
+    }
+
+    @Test
+    void signalThatArrivesBeforeTheWaitIsBufferedAndConsumed(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("early-signal", "", """
+                  - id: pause
+                    uses: time.wait
+                    with: { duration: 1h }
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval, correlationKey: "t-1" }
+                """, "outputs:\n  by: ${{ steps.approval.output.user }}\n");
+
+        Started run = start(client, options, yaml, "{}");
+        run.stub().signal(RuntimeContract.EVENT_SIGNAL, new EventSignal("approval", "t-1", JSON.createObjectNode().put("user", "ann")));
+        RunResult result = run.result();
+
+        assertThat(result.output().path("by").asText()).isEqualTo("ann");
+        assertThat(PROJECTION.events(run.runId())).contains("wait-opened pause TIMER", "wait-closed pause ELAPSED")
+                .doesNotContain("wait-opened approval EVENT");
+    }
+
+    @Test
+    void waitIgnoresOtherKeysAndTakesTheMatchingSignal(WorkflowClient client, WorkflowOptions options,
+                                                       TestWorkflowEnvironment env) throws Exception {
+        String yaml = workflow("keyed-wait", "inputs:\n  ticket: { type: string }\n", """
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval, correlationKey: "${{ inputs.ticket }}" }
+                """, "outputs:\n  by: ${{ steps.approval.output.user }}\n");
+
+        Started run = start(client, options, yaml, "{\"ticket\": \"t-7\"}");
+        waitUntilOpen(run, env);
+        AuthoredWorkflow typed = client.newWorkflowStub(AuthoredWorkflow.class, run.stub().getExecution().getWorkflowId());
+        assertThat(typed.state().waits()).singleElement()
+                .satisfies(w -> assertThat(w.correlationKey()).isEqualTo("t-7"));
+        run.stub().signal(RuntimeContract.EVENT_SIGNAL, new EventSignal("approval", "t-8", JSON.createObjectNode().put("user", "wrong")));
+        run.stub().signal(RuntimeContract.EVENT_SIGNAL, new EventSignal("other", "t-7", JSON.createObjectNode().put("user", "wrong")));
+        env.sleep(Duration.ofMinutes(1));
+        assertThat(typed.state().waits()).hasSize(1);
+        assertThat(typed.state().bufferedEvents()).isEqualTo(2);
+        run.stub().signal(RuntimeContract.EVENT_SIGNAL, new EventSignal("approval", "t-7", JSON.createObjectNode().put("user", "ann")));
+
+        assertThat(run.result().output().path("by").asText()).isEqualTo("ann");
+        assertThat(PROJECTION.events(run.runId())).contains("wait-opened approval EVENT", "wait-closed approval SIGNALED");
+    }
+
+    @Test
+    void eventWaitTimeoutFailsOrContinues(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String failing = workflow("timeout-fails", "", """
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval, timeout: 2h, onTimeout: fail }
+                """, "");
+        String continuing = workflow("timeout-continues", "", """
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval, timeout: 2h, onTimeout: continue }
+                  - id: after
+                    uses: transform
+                    with: { value: "${{ steps.approval.output == null }}" }
+                """, "outputs:\n  none: ${{ steps.after.output }}\n");
+
+        Started fails = start(client, options, failing, "{}");
+        Started goesOn = start(client, options, continuing, "{}");
+
+        assertThatThrownBy(fails::result).isInstanceOf(WorkflowFailedException.class);
+        assertThat(PROJECTION.run(fails.runId()).error().type()).isEqualTo("EventWaitTimeout");
+        assertThat(PROJECTION.events(fails.runId())).contains("wait-closed approval TIMED_OUT");
+        assertThat(goesOn.result().output().path("none").asBoolean()).isTrue();
+    }
+
+    @Test
+    void forEachNeverExceedsItsConcurrencyAndKeepsItemOrder(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("fan-out", "", """
+                  - id: items
+                    uses: transform
+                    with: { value: [a, b, c, d, e, f] }
+                  - id: each
+                    forEach:
+                      items: ${{ steps.items.output }}
+                      concurrency: 2
+                      steps:
+                        - id: call
+                          uses: http.request
+                          with: { method: GET, url: "%s/${{ item }}" }
+                        - id: label
+                          uses: transform
+                          with: { value: "${{ index }}:${{ steps.call.output.body.path }}" }
+                """.formatted(HTTP.url("/slow")), "outputs:\n  labels: ${{ steps.each.output }}\n");
+
+        Started run = start(client, options, yaml, "{}");
+        RunResult result = run.result();
+
+        assertThat(result.output().path("labels").toString())
+                .isEqualTo("[\"0:/slow/a\",\"1:/slow/b\",\"2:/slow/c\",\"3:/slow/d\",\"4:/slow/e\",\"5:/slow/f\"]");
+        assertThat(HTTP.maxInFlight()).isBetween(1, 2);
+        assertThat(PROJECTION.step(run.runId(), "each[4].call", 1).status()).isEqualTo(StepStatus.SUCCEEDED);
+        assertThat(PROJECTION.step(run.runId(), "each", 1).output()).hasSize(6);
+    }
+
+    @Test
+    void cancelEndsTheRunAsCanceled(WorkflowClient client, WorkflowOptions options, TestWorkflowEnvironment env) throws Exception {
+        String yaml = workflow("canceled", "", """
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval }
+                """, "");
+
+        Started run = start(client, options, yaml, "{}");
+        waitUntilOpen(run, env);
+        run.stub().cancel();
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        assertThat(PROJECTION.run(run.runId()).status()).isEqualTo(RunStatus.CANCELED);
+        assertThat(PROJECTION.step(run.runId(), "approval", 1).status()).isEqualTo(StepStatus.CANCELED);
+    }
+
+    @Test
+    void runTimeoutFailsTheRun(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = "apiVersion: stepwise/v1\nkind: Workflow\nname: slow-run\ntimeout: 1h\nsteps:\n"
+                + "  - id: long\n    uses: time.wait\n    with: { duration: 2h }\n";
+
+        Started run = start(client, options, yaml, "{}");
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        assertThat(PROJECTION.run(run.runId()).error().type()).isEqualTo("RunTimeout");
+        assertThat(PROJECTION.step(run.runId(), "long", 1).status()).isEqualTo(StepStatus.CANCELED);
+    }
+
+    @Test
+    void resumeSkipsRecordedStepsAndRunsFailedOnesAgain(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String marker = UUID.randomUUID().toString();
+        String yaml = workflow("resumed", "", """
+                  - id: once
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
+                  - id: again
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
+                """.formatted(HTTP.url("/json?" + marker), HTTP.url("/echo")),
+                "outputs:\n  owner: ${{ steps.once.output.body.owner }}\n  method: ${{ steps.again.output.body.method }}\n");
+        int jsonHits = HTTP.hits("/json");
+        String runId = UUID.randomUUID().toString();
+        Map<String, RecordedStep> recorded = Map.of("once",
+                new RecordedStep(StepStatus.SUCCEEDED, JSON.readTree("{\"status\": 200, \"body\": {\"owner\": \"recorded\"}}")));
+
+        Started resumed = start(client, options, yaml, "{}", recorded, 2, runId);
+        RunResult result = resumed.result();
+
+        assertThat(result.output()).isEqualTo(JSON.readTree("{\"owner\": \"recorded\", \"method\": \"GET\"}"));
+        assertThat(HTTP.hits("/json")).isEqualTo(jsonHits);
+        assertThat(PROJECTION.events(runId)).containsExactly("run-started 2", "step-started again",
+                "step-succeeded again", "run-finished SUCCEEDED");
+        assertThat(PROJECTION.step(runId, "again", 2).attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void expressionErrorsFailTheStepWithTheExpression(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("bad-expr", "", """
+                  - id: a
+                    uses: transform
+                    with: { value: "${{ inputs.nothing.deeper }}" }
+                """, "");
+
+        Started run = start(client, options, yaml, "{}");
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        RunError error = PROJECTION.run(run.runId()).error();
+        assertThat(error.step()).isEqualTo("a");
+        assertThat(error.type()).isEqualTo("ExpressionError");
+        assertThat(error.message()).contains("inputs.nothing.deeper");
+    }
+
+    private static void waitUntilOpen(Started run, TestWorkflowEnvironment env) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            if (PROJECTION.events(run.runId()).stream().anyMatch(e -> e.startsWith("wait-opened"))) {
+                return;
+            }
+            CompletableFuture.runAsync(() -> { }).get();
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the run never opened a wait: " + PROJECTION.events(run.runId()) + " " + List.of(env));
+    }
+}
