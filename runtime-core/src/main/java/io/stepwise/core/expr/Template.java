@@ -126,17 +126,23 @@ public abstract sealed class Template {
     /** Index of the '}}' that closes an expression, skipping braces and quotes inside the CEL text. */
     private static int closingBraces(String text, int from) {
         int depth = 0;
-        char quote = 0;
+        String quote = null;
+        boolean raw = false;
         for (int i = from; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
+            if (quote != null) {
+                if (c == '\\' && !raw) {
                     i++;
-                } else if (c == quote) {
-                    quote = 0;
+                } else if (text.startsWith(quote, i)) {
+                    i += quote.length() - 1;
+                    quote = null;
                 }
             } else if (c == '\'' || c == '"') {
-                quote = c;
+                // CEL strings: '...', "...", triple-quoted '''...''' and """...""", raw r'...' without escapes
+                boolean triple = text.startsWith(String.valueOf(c).repeat(3), i);
+                quote = triple ? String.valueOf(c).repeat(3) : String.valueOf(c);
+                raw = i > from && (text.charAt(i - 1) == 'r' || text.charAt(i - 1) == 'R');
+                i += quote.length() - 1;
             } else if (c == '{') {
                 depth++;
             } else if (c == '}') {

@@ -41,7 +41,7 @@ public final class InputValidator {
             JsonNode value = inputs.get(schema.name());
             if (value == null || value.isNull()) {
                 if (schema.defaultValue() != null) {
-                    values.set(schema.name(), schema.defaultValue().deepCopy());
+                    values.set(schema.name(), InputRules.normalize(schema, schema.defaultValue()));
                 } else if (schema.required()) {
                     violations.add(Violation.at(schema.name(), "required input '" + schema.name() + "' is missing"));
                 }
@@ -49,7 +49,7 @@ public final class InputValidator {
             }
             List<String> problems = InputRules.problems(schema, value);
             if (problems.isEmpty()) {
-                values.set(schema.name(), value.deepCopy());
+                values.set(schema.name(), InputRules.normalize(schema, value));
             } else {
                 violations.add(Violation.at(schema.name(), "input '" + schema.name() + "' " + String.join("; ", problems)));
             }

@@ -98,7 +98,8 @@ public final class Redactor {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            out.set(e.getKey(), redact(e.getValue()));
+            // keys can hold secrets too (a map keyed by token)
+            out.set(redact(e.getKey()), redact(e.getValue()));
         }
         return out;
     }

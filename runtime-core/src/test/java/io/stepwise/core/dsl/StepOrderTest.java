@@ -1,6 +1,5 @@
 package io.stepwise.core.dsl;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -241,11 +240,6 @@ class StepOrderTest {
                     positionOf(LATER_SIBLING, "steps.two"), "step 'two'");
         }
 
-        @Disabled("bug: DefinitionReader.checkExpression picks its message from where the referenced step is "
-                + "defined (definedAt.contains(\"forEach\")), not from where the reader is; a body step reading a "
-                + "LATER SIBLING in the same loop is told \"step 'two' runs inside a forEach and is not visible "
-                + "here; read the loop's output instead\", which is wrong advice: both steps are in the same body "
-                + "and 'two' is simply not run yet")
         @Test
         void aLaterSiblingInTheSameBodyIsReportedAsNotRunYet() {
             assertSingle(violations(LATER_SIBLING), "steps[0].forEach.steps[0].with.value",

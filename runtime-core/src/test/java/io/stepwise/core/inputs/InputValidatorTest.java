@@ -10,7 +10,6 @@ import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.expr.ExpressionException;
 import io.stepwise.core.expr.Expressions;
 import io.stepwise.core.expr.Variables;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -183,10 +182,6 @@ class InputValidatorTest {
         assertThat(result.values().get("size").decimalValue()).isEqualByComparingTo("2");
     }
 
-    @Disabled("bug: InputValidator accepts 3.0 for an integer input (InputType.INTEGER.accepts) but copies the "
-            + "DoubleNode as is, so the run sees a CEL double: ${{ inputs.priority + 1 }} fails with 'No matching "
-            + "overload for function _+_' and \"p=${{ inputs.priority }}\" renders 'p=3.0'. The same happens to an "
-            + "integer input's default written as 3.0. Accepted integers should be stored as integers")
     @Test
     void anIntegerWrittenAsThreePointZeroReachesExpressionsAsAnInteger() throws ExpressionException {
         InputValidator.Result result = validate("{\"ticketId\": \"A-1\", \"priority\": 3.0}");

@@ -533,7 +533,7 @@ public final class DefinitionReader {
             String message;
             if (definedAt == null) {
                 message = "unknown step '" + ref + "' in ${{ " + expression.source() + " }}";
-            } else if (definedAt.contains("forEach")) {
+            } else if (definedAt.contains("forEach") && !path.startsWith(Paths.parent(definedAt) + "[")) {
                 message = "step '" + ref + "' runs inside a forEach and is not visible here; read the loop's output instead";
             } else {
                 message = "step '" + ref + "' does not run before this point, so its output is not available here";

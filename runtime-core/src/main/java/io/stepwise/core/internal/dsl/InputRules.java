@@ -42,6 +42,17 @@ public final class InputRules {
         return problems;
     }
 
+    /** A copy of an accepted value in its schema's form: an integer written as 3.0 becomes 3. */
+    public static JsonNode normalize(InputSchema schema, JsonNode value) {
+        if (schema.type() == InputType.INTEGER && value.isNumber() && !value.isIntegralNumber()) {
+            java.math.BigInteger exact = value.decimalValue().toBigIntegerExact();
+            return exact.bitLength() < 64
+                    ? com.fasterxml.jackson.databind.node.LongNode.valueOf(exact.longValue())
+                    : com.fasterxml.jackson.databind.node.BigIntegerNode.valueOf(exact);
+        }
+        return value.deepCopy();
+    }
+
     private static boolean sameValue(JsonNode a, JsonNode b) {
         if (a.isNumber() && b.isNumber()) {
             return a.decimalValue().compareTo(b.decimalValue()) == 0;
