@@ -115,6 +115,7 @@ class AuthoredWorkflowTest {
         assertThat(PROJECTION.step(run.runId(), "fetch", 1).uses()).isEqualTo("http.request");
         assertThat(PROJECTION.step(run.runId(), "classify", 1).output().path("who").asText()).isEqualTo("for bob (attempt 1)");
         assertThat(PROJECTION.step(run.runId(), "echo", 1).output().path("status").asText()).isEqualTo("SUCCEEDED");
+        recordHistory(client, run, "steps-in-order");
     }
 
     @Test
@@ -135,6 +136,7 @@ class AuthoredWorkflowTest {
         assertThat(result.output()).isEqualTo(JSON.readTree("{\"user\": null, \"seen\": \"SKIPPED\"}"));
         assertThat(PROJECTION.step(run.runId(), "maybe", 1).status()).isEqualTo(StepStatus.SKIPPED);
         assertThat(PROJECTION.events(run.runId())).doesNotContain("step-started maybe");
+        recordHistory(client, run, "skipped-step");
     }
 
     @Test
@@ -201,6 +203,7 @@ class AuthoredWorkflowTest {
 
         assertThat(result.output().path("call").asInt() - before).isEqualTo(3);
         assertThat(PROJECTION.step(run.runId(), "call", 1).attempts()).isEqualTo(3);
+        recordHistory(client, run, "retried-action");
     }
 
     @Test
@@ -239,6 +242,7 @@ class AuthoredWorkflowTest {
         assertThat(result.output().path("by").asText()).isEqualTo("ann");
         assertThat(PROJECTION.events(run.runId())).contains("wait-opened pause TIMER", "wait-closed pause ELAPSED")
                 .doesNotContain("wait-opened approval EVENT");
+        recordHistory(client, run, "timer-then-buffered-signal");
     }
 
     @Test
@@ -264,6 +268,7 @@ class AuthoredWorkflowTest {
 
         assertThat(run.result().output().path("by").asText()).isEqualTo("ann");
         assertThat(PROJECTION.events(run.runId())).contains("wait-opened approval EVENT", "wait-closed approval SIGNALED");
+        recordHistory(client, run, "keyed-event-wait");
     }
 
     @Test
@@ -318,6 +323,7 @@ class AuthoredWorkflowTest {
         assertThat(HTTP.maxInFlight()).isBetween(1, 2);
         assertThat(PROJECTION.step(run.runId(), "each[4].call", 1).status()).isEqualTo(StepStatus.SUCCEEDED);
         assertThat(PROJECTION.step(run.runId(), "each", 1).output()).hasSize(6);
+        recordHistory(client, run, "foreach-concurrency");
     }
 
     @Test
@@ -374,6 +380,7 @@ class AuthoredWorkflowTest {
         assertThat(PROJECTION.events(runId)).containsExactly("run-started 2", "step-started again",
                 "step-succeeded again", "run-finished SUCCEEDED");
         assertThat(PROJECTION.step(runId, "again", 2).attempt()).isEqualTo(2);
+        recordHistory(client, resumed, "resume-with-recorded-steps");
     }
 
     @Test
@@ -391,6 +398,21 @@ class AuthoredWorkflowTest {
         assertThat(error.step()).isEqualTo("a");
         assertThat(error.type()).isEqualTo("ExpressionError");
         assertThat(error.message()).contains("inputs.nothing.deeper");
+    }
+
+    /**
+     * With {@code -Dstepwise.recordHistories=true}, writes the run's history to
+     * {@code src/test/resources/histories/<name>.json} for {@link InterpreterReplayTest}. Record
+     * again only on purpose: a new history means the interpreter's command sequence changed.
+     */
+    private static void recordHistory(WorkflowClient client, Started run, String name) throws IOException {
+        if (!Boolean.getBoolean("stepwise.recordHistories")) {
+            return;
+        }
+        String json = client.fetchHistory(run.stub().getExecution().getWorkflowId()).toJson(true);
+        java.nio.file.Path dir = java.nio.file.Path.of("src/test/resources/histories");
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve(name + ".json"), json);
     }
 
     private static void waitUntilOpen(Started run, TestWorkflowEnvironment env) throws Exception {
