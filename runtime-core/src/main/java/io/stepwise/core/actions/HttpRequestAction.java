@@ -136,6 +136,11 @@ public final class HttpRequestAction {
         return JsonNodeFactory.instance.textNode(text);
     }
 
+    /** Percent-encoding for a query component; a space is %20, not the form encoding's '+'. */
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     private static String query(JsonNode query, boolean hasQuery) {
         if (query == null || !query.isObject() || query.isEmpty()) {
             return "";
@@ -143,8 +148,7 @@ public final class HttpRequestAction {
         StringBuilder q = new StringBuilder(hasQuery ? "&" : "?");
         for (Iterator<Map.Entry<String, JsonNode>> it = query.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
-            q.append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)).append('=')
-                    .append(URLEncoder.encode(e.getValue().asText(), StandardCharsets.UTF_8));
+            q.append(encode(e.getKey())).append('=').append(encode(e.getValue().asText()));
             if (it.hasNext()) {
                 q.append('&');
             }

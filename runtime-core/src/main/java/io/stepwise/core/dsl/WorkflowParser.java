@@ -54,6 +54,16 @@ public final class WorkflowParser {
         return validate(SourceTree.withoutPositions(json), null);
     }
 
+    /**
+     * Reads a stored version's JSON for execution (the interpreter): validated as always, but the
+     * canonical form and hash, which the store already has, are not computed again.
+     */
+    public LoadResult fromStoredJson(JsonNode json) {
+        DefinitionReader reader = new DefinitionReader(SourceTree.withoutPositions(json), actions);
+        WorkflowDefinition definition = reader.read(null);
+        return new LoadResult(definition, sorted(reader.violations()), null, null);
+    }
+
     private LoadResult validate(SourceTree tree, String expectedName) {
         String canonical = CanonicalJson.write(CanonicalJson.canonicalize(tree.root()));
         String hash = CanonicalJson.sha256(canonical);

@@ -26,6 +26,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowQueue;
 import org.slf4j.Logger;
 
 import java.time.Duration;
@@ -56,18 +57,42 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final WorkflowParser PARSER = new WorkflowParser(ActionCatalog.discover());
 
-    private final DefinitionActivities definitions = Workflow.newActivityStub(DefinitionActivities.class,
-            ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
+    /** A local activity: its result is still recorded in history, without a task-queue round trip. */
+    private final DefinitionActivities definitions = Workflow.newLocalActivityStub(DefinitionActivities.class,
+            LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
                     .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).build()).build());
-    private final RunProjection projection = Workflow.newLocalActivityStub(RunProjection.class,
-            LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(10))
-                    .setRetryOptions(RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build())
-                    .build());
+    private final RunProjection projection;
+    /**
+     * Projection writes run in order on one detached workflow thread, so the steps themselves never
+     * wait for them and a cancel never drops one; the run waits for the last write before it ends.
+     */
+    private final WorkflowQueue<ProjectionChange> writes = Workflow.newWorkflowQueue(Integer.MAX_VALUE);
+    private static final ProjectionChange STOP_WRITER = new ProjectionChange.RunStarted("", 0, "stop");
+    private Promise<Void> writer;
 
     private final List<EventSignal> buffered = new ArrayList<>();
     private final Set<String> currentSteps = new LinkedHashSet<>();
     private final Map<String, RunState.OpenWait> openWaits = new LinkedHashMap<>();
     private RunInput input;
+
+    /** The interpreter as workers register it: projection writes as local activities. */
+    public AuthoredWorkflowImpl() {
+        this(true);
+    }
+
+    /**
+     * @param localProjection projection writes as local activities (the default: no task-queue
+     *                        round trip, no extra history events) or as ordinary activities
+     *                        (kept to measure the difference; see docs/benchmarks.md)
+     */
+    protected AuthoredWorkflowImpl(boolean localProjection) {
+        RetryOptions retry = RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build();
+        this.projection = localProjection
+                ? Workflow.newLocalActivityStub(RunProjection.class, LocalActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10)).setRetryOptions(retry).build())
+                : Workflow.newActivityStub(RunProjection.class, ActivityOptions.newBuilder()
+                        .setStartToCloseTimeout(Duration.ofSeconds(10)).setRetryOptions(retry).build());
+    }
 
     /** A step failed; carries the failure as the run reports it. */
     static final class StepFailed extends RuntimeException {
@@ -111,7 +136,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     @Override
     public RunResult run(RunInput runInput) {
         this.input = runInput;
-        projection.runStarted(input.runId(), input.attempt());
+        Workflow.newDetachedCancellationScope(() -> writer = Async.procedure(this::drainWrites)).run();
+        write(new ProjectionChange.RunStarted(input.runId(), input.attempt(), now()));
         WorkflowDefinition definition;
         try {
             definition = load(input.versionId());
@@ -136,11 +162,10 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             return finish(RunStatus.FAILED, null, e.error);
         } catch (CanceledFailure e) {
             Workflow.newDetachedCancellationScope(() -> {
-                for (String path : List.copyOf(currentSteps)) {
-                    projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.CANCELED, null, null, 0);
-                }
-                projection.runFinished(input.runId(), input.attempt(), RunStatus.CANCELED, null,
-                        new RunError(null, "the run was canceled", "Canceled"));
+                cancelCurrentSteps();
+                write(new ProjectionChange.RunFinished(input.runId(), input.attempt(), now(), RunStatus.CANCELED, null,
+                        new RunError(null, "the run was canceled", "Canceled")));
+                flushWrites();
             }).run();
             throw e;
         }
@@ -158,8 +183,52 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         return new RunState(List.copyOf(currentSteps), List.copyOf(openWaits.values()), buffered.size());
     }
 
+    private void write(ProjectionChange change) {
+        writes.put(change);
+    }
+
+    private static String now() {
+        return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
+    }
+
+    /** Sends queued changes in order; whatever piled up while the last call ran goes in one call. */
+    private void drainWrites() {
+        while (true) {
+            List<ProjectionChange> batch = new ArrayList<>();
+            boolean stop = false;
+            for (ProjectionChange next = writes.take(); next != null; next = writes.poll()) {
+                if (next == STOP_WRITER) {
+                    stop = true;
+                    break;
+                }
+                batch.add(next);
+            }
+            if (!batch.isEmpty()) {
+                projection.apply(batch.toArray(ProjectionChange[]::new));
+            }
+            if (stop) {
+                return;
+            }
+        }
+    }
+
+    /** Waits until every projection write queued so far is done. */
+    private void flushWrites() {
+        writes.put(STOP_WRITER);
+        writer.get();
+    }
+
+    private void cancelCurrentSteps() {
+        for (String path : List.copyOf(currentSteps)) {
+            write(new ProjectionChange.StepFinished(input.runId(), input.attempt(), now(), path, StepStatus.CANCELED,
+                    null, null, 0));
+        }
+        currentSteps.clear();
+    }
+
     private RunResult finish(RunStatus status, JsonNode output, RunError error) {
-        projection.runFinished(input.runId(), input.attempt(), status, output, error);
+        write(new ProjectionChange.RunFinished(input.runId(), input.attempt(), now(), status, output, error));
+        flushWrites();
         if (status == RunStatus.FAILED) {
             throw ApplicationFailure.newNonRetryableFailure(error.message(), error.type(), error);
         }
@@ -170,7 +239,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         String canonical = definitions.loadDefinition(versionId);
         LoadResult loaded;
         try {
-            loaded = PARSER.fromJson(JSON.readTree(canonical));
+            loaded = PARSER.fromStoredJson(JSON.readTree(canonical));
         } catch (Exception e) {
             throw new StepFailed(new RunError(null, "definition version " + versionId + " is not readable JSON", "DefinitionInvalid"));
         }
@@ -195,11 +264,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             } catch (CanceledFailure | StepFailed | ActivityFailure ignored) {
                 // the run's own timeout ended it; that is the failure to report
             }
-            Workflow.newDetachedCancellationScope(() -> {
-                for (String path : List.copyOf(currentSteps)) {
-                    projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.CANCELED, null, null, 0);
-                }
-            }).run();
+            cancelCurrentSteps();
             throw new StepFailed(new RunError(null, "the run did not finish within its timeout of "
                     + definition.timeout(), "RunTimeout"));
         }
@@ -221,24 +286,26 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         }
         String uses = step.isLoop() ? "forEach" : step.uses();
         if (step.when() != null && !isTrue(evaluate(step.when(), scope, path, "when"), path)) {
-            projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.SKIPPED, null, null, 0);
+            write(new ProjectionChange.StepFinished(input.runId(), input.attempt(), now(), path, StepStatus.SKIPPED,
+                    null, null, 0));
             scope.steps().put(step.id(), new Outcome(StepStatus.SKIPPED, null));
             return;
         }
-        projection.stepStarted(input.runId(), path, uses, input.attempt());
+        write(new ProjectionChange.StepStarted(input.runId(), input.attempt(), now(), path, uses));
         currentSteps.add(path);
         try {
             int[] attempts = {1};
             JsonNode output = execute(step, scope, path, attempts);
             currentSteps.remove(path);
-            projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.SUCCEEDED, output, null, attempts[0]);
+            write(new ProjectionChange.StepFinished(input.runId(), input.attempt(), now(), path, StepStatus.SUCCEEDED,
+                    output, null, attempts[0]));
             scope.steps().put(step.id(), new Outcome(StepStatus.SUCCEEDED, output));
         } catch (StepFailed failed) {
             currentSteps.remove(path);
             RunError error = failed.error.step() == null
                     ? new RunError(path, failed.error.message(), failed.error.type()) : failed.error;
-            projection.stepFinished(input.runId(), path, input.attempt(), StepStatus.FAILED, null, error,
-                    failed.attempts);
+            write(new ProjectionChange.StepFinished(input.runId(), input.attempt(), now(), path, StepStatus.FAILED,
+                    null, error, failed.attempts));
             scope.steps().put(step.id(), new Outcome(StepStatus.FAILED, null));
             if (!step.continueOnError()) {
                 throw new StepFailed(error, failed.attempts);
@@ -427,13 +494,13 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
 
     private void openWait(String path, RunState.OpenWait wait) {
         openWaits.put(path, wait);
-        projection.waitOpened(input.runId(), path, input.attempt(), wait.kind(), wait.event(), wait.correlationKey(),
-                wait.dueAt());
+        write(new ProjectionChange.WaitOpened(input.runId(), input.attempt(), now(), path, wait.kind(), wait.event(),
+                wait.correlationKey(), wait.dueAt()));
     }
 
     private void closeWait(String path, String outcome) {
         openWaits.remove(path);
-        projection.waitClosed(input.runId(), path, input.attempt(), outcome);
+        write(new ProjectionChange.WaitClosed(input.runId(), input.attempt(), now(), path, outcome));
     }
 
     // ---- forEach -------------------------------------------------------------------------------

@@ -400,6 +400,75 @@ class AuthoredWorkflowTest {
         assertThat(error.message()).contains("inputs.nothing.deeper");
     }
 
+    @Test
+    void httpRequestSendsJsonBodyAndQueryAndPluginActionsRunAsActivities(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("post-and-plugin", "", """
+                  - id: post
+                    uses: http.request
+                    with:
+                      method: POST
+                      url: "%s"
+                      query: { page: "2", q: "a b" }
+                      body: { id: 7, tags: [x] }
+                  - id: echo
+                    uses: sample.echo
+                    with: { value: "${{ steps.post.output.body.body.id }}" }
+                """.formatted(HTTP.url("/echo")), "outputs:\n  sent: ${{ steps.post.output.body }}\n  echoed: ${{ steps.echo.output.value }}\n");
+
+        Started run = start(client, options, yaml, "{}");
+        RunResult result = run.result();
+
+        assertThat(result.output().path("sent")).isEqualTo(JSON.readTree(
+                "{\"method\": \"POST\", \"query\": \"page=2&q=a b\", \"body\": {\"id\": 7, \"tags\": [\"x\"]}}"));
+        assertThat(result.output().path("echoed").asInt()).isEqualTo(7);
+        assertThat(PROJECTION.step(run.runId(), "echo", 1).uses()).isEqualTo("sample.echo");
+    }
+
+    @Test
+    void timeWaitUntilAnInstantIsADurableTimer(WorkflowClient client, WorkflowOptions options,
+                                               TestWorkflowEnvironment env) throws IOException {
+        String until = java.time.Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofDays(2)).toString();
+        String yaml = workflow("until", "", """
+                  - id: later
+                    uses: time.wait
+                    with: { until: "%s" }
+                """.formatted(until), "");
+
+        Started run = start(client, options, yaml, "{}");
+        long before = env.currentTimeMillis();
+        RunResult result = run.result();
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(env.currentTimeMillis() - before).isGreaterThanOrEqualTo(Duration.ofDays(2).minusMinutes(1).toMillis());
+        assertThat(PROJECTION.events(run.runId())).contains("wait-opened later TIMER", "wait-closed later ELAPSED");
+    }
+
+    @Test
+    void projectionChangesArriveInOrderAndInFewerCallsThanChanges(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("batched", "", """
+                  - id: a
+                    uses: noop
+                  - id: b
+                    uses: transform
+                    with: { value: 1 }
+                  - id: c
+                    uses: noop
+                """, "");
+        int callsBefore = PROJECTION.batchSizes().size();
+
+        Started run = start(client, options, yaml, "{}");
+        run.result();
+
+        List<Integer> batches = PROJECTION.batchSizes().subList(callsBefore, PROJECTION.batchSizes().size());
+        assertThat(PROJECTION.events(run.runId())).containsExactly("run-started 1", "step-started a",
+                "step-succeeded a", "step-started b", "step-succeeded b", "step-started c", "step-succeeded c",
+                "run-finished SUCCEEDED");
+        assertThat(batches.stream().mapToInt(Integer::intValue).sum()).isGreaterThanOrEqualTo(8);
+        assertThat(batches.size()).isLessThan(8);
+    }
+
     /**
      * With {@code -Dstepwise.recordHistories=true}, writes the run's history to
      * {@code src/test/resources/histories/<name>.json} for {@link InterpreterReplayTest}. Record

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A {@link RunProjection} that keeps everything in memory for tests to inspect; idempotent like the real one. */
-public class InMemoryProjection implements RunProjection {
+public class InMemoryProjection extends RunProjectionHandler {
 
     public record StepRecord(String runId, String path, int attempt, String uses, StepStatus status, JsonNode output,
                              RunError error, int attempts) {
@@ -21,42 +21,54 @@ public class InMemoryProjection implements RunProjection {
     private final Map<String, StepRecord> steps = new LinkedHashMap<>();
     private final Map<String, RunRecord> runs = new LinkedHashMap<>();
 
+    /** Every batch the interpreter sent, to check that changes arrive in batches. */
+    private final List<Integer> batchSizes = new ArrayList<>();
+
     @Override
-    public synchronized void runStarted(String runId, int attempt) {
-        events.add(runId + " run-started " + attempt);
+    public synchronized void apply(ProjectionChange[] changes) {
+        batchSizes.add(changes.length);
+        super.apply(changes);
+    }
+
+    public synchronized List<Integer> batchSizes() {
+        return List.copyOf(batchSizes);
     }
 
     @Override
-    public synchronized void runFinished(String runId, int attempt, RunStatus status, JsonNode output, RunError error) {
-        events.add(runId + " run-finished " + status);
-        runs.put(runId, new RunRecord(status, output, error));
+    protected void runStarted(ProjectionChange.RunStarted c) {
+        events.add(c.runId() + " run-started " + c.attempt());
     }
 
     @Override
-    public synchronized void stepStarted(String runId, String stepPath, String uses, int attempt) {
-        events.add(runId + " step-started " + stepPath);
-        steps.put(runId + "|" + stepPath + "|" + attempt,
-                new StepRecord(runId, stepPath, attempt, uses, StepStatus.RUNNING, null, null, 0));
+    protected void runFinished(ProjectionChange.RunFinished c) {
+        events.add(c.runId() + " run-finished " + c.status());
+        runs.put(c.runId(), new RunRecord(c.status(), c.output(), c.error()));
     }
 
     @Override
-    public synchronized void stepFinished(String runId, String stepPath, int attempt, StepStatus status, JsonNode output,
-                                          RunError error, int attempts) {
-        events.add(runId + " step-" + status.name().toLowerCase() + " " + stepPath);
-        StepRecord started = steps.get(runId + "|" + stepPath + "|" + attempt);
-        steps.put(runId + "|" + stepPath + "|" + attempt, new StepRecord(runId, stepPath, attempt,
-                started == null ? null : started.uses(), status, output, error, attempts));
+    protected void stepStarted(ProjectionChange.StepStarted c) {
+        events.add(c.runId() + " step-started " + c.stepPath());
+        steps.put(c.runId() + "|" + c.stepPath() + "|" + c.attempt(),
+                new StepRecord(c.runId(), c.stepPath(), c.attempt(), c.uses(), StepStatus.RUNNING, null, null, 0));
     }
 
     @Override
-    public synchronized void waitOpened(String runId, String stepPath, int attempt, String kind, String event,
-                                        String correlationKey, String dueAt) {
-        events.add(runId + " wait-opened " + stepPath + " " + kind);
+    protected void stepFinished(ProjectionChange.StepFinished c) {
+        events.add(c.runId() + " step-" + c.status().name().toLowerCase() + " " + c.stepPath());
+        String key = c.runId() + "|" + c.stepPath() + "|" + c.attempt();
+        StepRecord started = steps.get(key);
+        steps.put(key, new StepRecord(c.runId(), c.stepPath(), c.attempt(), started == null ? null : started.uses(),
+                c.status(), c.output(), c.error(), c.attempts()));
     }
 
     @Override
-    public synchronized void waitClosed(String runId, String stepPath, int attempt, String outcome) {
-        events.add(runId + " wait-closed " + stepPath + " " + outcome);
+    protected void waitOpened(ProjectionChange.WaitOpened c) {
+        events.add(c.runId() + " wait-opened " + c.stepPath() + " " + c.kind());
+    }
+
+    @Override
+    protected void waitClosed(ProjectionChange.WaitClosed c) {
+        events.add(c.runId() + " wait-closed " + c.stepPath() + " " + c.outcome());
     }
 
     /** The run's events without the run id, in order. */

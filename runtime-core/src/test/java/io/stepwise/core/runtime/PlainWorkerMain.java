@@ -1,6 +1,5 @@
 package io.stepwise.core.runtime;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowParser;
 import io.temporal.client.WorkflowClient;
@@ -39,37 +38,35 @@ public final class PlainWorkerMain {
     }
 
     /** Prints transitions; enough to see the worker run every kind of step. */
-    static final class PrintingProjection implements RunProjection {
+    static final class PrintingProjection extends RunProjectionHandler {
         @Override
-        public void runStarted(String runId, int attempt) {
-            System.out.println("run-started " + runId);
+        protected void runStarted(ProjectionChange.RunStarted c) {
+            System.out.println("run-started " + c.runId());
         }
 
         @Override
-        public void runFinished(String runId, int attempt, RunStatus status, JsonNode output, RunError error) {
-            System.out.println("run-finished " + status);
+        protected void runFinished(ProjectionChange.RunFinished c) {
+            System.out.println("run-finished " + c.status());
         }
 
         @Override
-        public void stepStarted(String runId, String stepPath, String uses, int attempt) {
-            System.out.println("step-started " + stepPath);
+        protected void stepStarted(ProjectionChange.StepStarted c) {
+            System.out.println("step-started " + c.stepPath());
         }
 
         @Override
-        public void stepFinished(String runId, String stepPath, int attempt, StepStatus status, JsonNode output,
-                                 RunError error, int attempts) {
-            System.out.println("step-finished " + stepPath + " " + status);
+        protected void stepFinished(ProjectionChange.StepFinished c) {
+            System.out.println("step-finished " + c.stepPath() + " " + c.status());
         }
 
         @Override
-        public void waitOpened(String runId, String stepPath, int attempt, String kind, String event,
-                               String correlationKey, String dueAt) {
-            System.out.println("wait-opened " + stepPath);
+        protected void waitOpened(ProjectionChange.WaitOpened c) {
+            System.out.println("wait-opened " + c.stepPath());
         }
 
         @Override
-        public void waitClosed(String runId, String stepPath, int attempt, String outcome) {
-            System.out.println("wait-closed " + stepPath + " " + outcome);
+        protected void waitClosed(ProjectionChange.WaitClosed c) {
+            System.out.println("wait-closed " + c.stepPath() + " " + c.outcome());
         }
     }
 }

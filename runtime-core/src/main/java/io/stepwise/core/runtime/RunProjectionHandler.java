@@ -1,0 +1,36 @@
+package io.stepwise.core.runtime;
+
+/** A {@link RunProjection} that handles each kind of change in its own method, in order. */
+public abstract class RunProjectionHandler implements RunProjection {
+
+    @Override
+    public void apply(ProjectionChange[] changes) {
+        for (ProjectionChange change : changes) {
+            if (change instanceof ProjectionChange.RunStarted c) {
+                runStarted(c);
+            } else if (change instanceof ProjectionChange.RunFinished c) {
+                runFinished(c);
+            } else if (change instanceof ProjectionChange.StepStarted c) {
+                stepStarted(c);
+            } else if (change instanceof ProjectionChange.StepFinished c) {
+                stepFinished(c);
+            } else if (change instanceof ProjectionChange.WaitOpened c) {
+                waitOpened(c);
+            } else if (change instanceof ProjectionChange.WaitClosed c) {
+                waitClosed(c);
+            }
+        }
+    }
+
+    protected abstract void runStarted(ProjectionChange.RunStarted change);
+
+    protected abstract void runFinished(ProjectionChange.RunFinished change);
+
+    protected abstract void stepStarted(ProjectionChange.StepStarted change);
+
+    protected abstract void stepFinished(ProjectionChange.StepFinished change);
+
+    protected abstract void waitOpened(ProjectionChange.WaitOpened change);
+
+    protected abstract void waitClosed(ProjectionChange.WaitClosed change);
+}
