@@ -1,0 +1,95 @@
+package io.stepwise.api.packs;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Finds workflow files under a packs root (DSL.md, "Where definitions live"):
+ * {@code <root>/<pack>/workflows/<name>.yaml|.yml}. A folder whose name is not a pack name, or
+ * that has no {@code workflows/} folder, is not a pack and is skipped. Files are read here, once.
+ */
+public final class PackScanner {
+    public static final Pattern PACK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
+
+    /** One workflow file: its ref, where it is (relative to the root), and its bytes. */
+    public record PackFile(String pack, String name, String relativePath, byte[] content) {
+        public String ref() {
+            return pack + "." + name;
+        }
+    }
+
+    /** What a scan found: the files, and the folders and files it skipped with the reason. */
+    public record Scan(List<PackFile> files, List<String> skipped) {
+    }
+
+    public Scan scan(Path root) throws IOException {
+        List<PackFile> files = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            throw new IOException("packs root " + root + " is not a directory");
+        }
+        Path realRoot = root.toRealPath();
+        List<Path> packs;
+        try (Stream<Path> children = Files.list(realRoot)) {
+            packs = children.sorted(Comparator.comparing(Path::toString)).toList();
+        }
+        for (Path pack : packs) {
+            String packName = pack.getFileName().toString();
+            if (packName.startsWith(".") || !Files.isDirectory(pack, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            if (!PACK_NAME.matcher(packName).matches()) {
+                skipped.add(packName + "/: not a pack name ([a-z][a-z0-9-]{0,62})");
+                continue;
+            }
+            Path workflows = pack.resolve("workflows");
+            if (!Files.isDirectory(workflows, LinkOption.NOFOLLOW_LINKS)) {
+                skipped.add(packName + "/: no workflows/ folder");
+                continue;
+            }
+            Map<String, String> seen = new HashMap<>();
+            try (Stream<Path> entries = Files.list(workflows)) {
+                for (Path file : entries.sorted(Comparator.comparing(Path::toString)).toList()) {
+                    String fileName = file.getFileName().toString();
+                    String base = baseName(fileName);
+                    if (base == null || fileName.startsWith(".") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    String relative = packName + "/workflows/" + fileName;
+                    String earlier = seen.putIfAbsent(base, relative);
+                    if (earlier != null) {
+                        skipped.add(relative + ": " + earlier + " already defines " + packName + "." + base);
+                        continue;
+                    }
+                    files.add(new PackFile(packName, base, relative, Files.readAllBytes(file)));
+                }
+            }
+        }
+        return new Scan(List.copyOf(files), List.copyOf(skipped));
+    }
+
+    /** {@code name} for {@code name.yaml} or {@code name.yml}; null for anything else. */
+    static String baseName(String fileName) {
+        if (fileName.endsWith(".yaml")) {
+            return fileName.substring(0, fileName.length() - 5);
+        }
+        if (fileName.endsWith(".yml")) {
+            return fileName.substring(0, fileName.length() - 4);
+        }
+        return null;
+    }
+
+    /** True when {@code name} could name a pack or a workflow without leaving the packs root. */
+    public static boolean isSafeName(String name) {
+        return name != null && PACK_NAME.matcher(name).matches();
+    }
+}

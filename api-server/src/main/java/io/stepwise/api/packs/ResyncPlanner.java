@@ -1,0 +1,64 @@
+package io.stepwise.api.packs;
+
+import io.stepwise.core.dsl.LoadResult;
+import io.stepwise.core.dsl.Violation;
+import io.stepwise.core.dsl.WorkflowParser;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Compares what is on disk with what is stored and says what to change (API.md, "Resync"):
+ * new, updated, unchanged, archived, restored, errors. Pure: no I/O, no clock.
+ */
+public final class ResyncPlanner {
+    private final WorkflowParser parser;
+
+    public ResyncPlanner(WorkflowParser parser) {
+        this.parser = parser;
+    }
+
+    public ResyncPlan plan(PackScanner.Scan scan, Map<String, StoredDefinition> stored) {
+        List<ResyncPlan.Change> changes = new ArrayList<>();
+        List<String> unchanged = new ArrayList<>();
+        List<String> skipped = new ArrayList<>(scan.skipped());
+        Set<String> onDisk = new HashSet<>();
+        for (PackScanner.PackFile file : scan.files()) {
+            StoredDefinition current = stored.get(file.ref());
+            if (current != null && current.source() == StoredDefinition.Source.API) {
+                skipped.add(file.relativePath() + ": " + file.ref()
+                        + " is managed through the API; rename the file or delete the API definition first");
+                continue;
+            }
+            onDisk.add(file.ref());
+            LoadResult loaded = parser.parse(file.content(), file.relativePath());
+            if (!loaded.valid()) {
+                boolean sameErrors = current != null && loaded.summary().equals(current.loadError());
+                changes.add(new ResyncPlan.LoadFailed(file, loaded, current != null, !sameErrors));
+            } else if (current == null) {
+                changes.add(new ResyncPlan.Create(file, loaded));
+            } else if (current.currentHash() == null || !current.currentHash().equals(loaded.contentHash())) {
+                int from = current.currentSeq() == null ? 0 : current.currentSeq();
+                changes.add(new ResyncPlan.NewVersion(file, loaded, from, from + 1));
+            } else if (current.archived() || !current.fileExists() || current.loadError() != null) {
+                changes.add(new ResyncPlan.Restore(file, current.currentSeq(), current.archived()));
+            } else {
+                unchanged.add(file.ref());
+            }
+        }
+        stored.values().stream()
+                .filter(s -> s.source() == StoredDefinition.Source.FILE && !onDisk.contains(s.ref()))
+                .filter(s -> !s.archived() || s.fileExists())
+                .sorted(java.util.Comparator.comparing(StoredDefinition::ref))
+                .forEach(s -> changes.add(new ResyncPlan.Archive(s.ref())));
+        return new ResyncPlan(scan.files().size(), List.copyOf(changes), List.copyOf(unchanged), List.copyOf(skipped));
+    }
+
+    /** The violations of a failed load, for the report and the store. */
+    public static List<Violation> errors(ResyncPlan.LoadFailed failed) {
+        return failed.loaded().violations();
+    }
+}
