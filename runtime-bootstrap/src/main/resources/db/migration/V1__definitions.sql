@@ -25,7 +25,7 @@ CREATE TABLE definition_versions (
     id            uuid PRIMARY KEY,
     definition_id uuid        NOT NULL REFERENCES definitions (id),
     seq           integer     NOT NULL CHECK (seq > 0),
-    content_hash  char(64)    NOT NULL,
+    content_hash  text        NOT NULL,
     definition    jsonb       NOT NULL,
     yaml_source   text        NOT NULL,
     label         text,
@@ -35,4 +35,5 @@ CREATE TABLE definition_versions (
 CREATE INDEX definition_versions_hash ON definition_versions (definition_id, content_hash);
 
 ALTER TABLE definitions
-    ADD CONSTRAINT definitions_current_version FOREIGN KEY (current_version_id) REFERENCES definition_versions (id);
+    ADD CONSTRAINT definitions_current_version FOREIGN KEY (current_version_id) REFERENCES definition_versions (id)
+        DEFERRABLE INITIALLY DEFERRED; -- a definition and its first version are written in one transaction

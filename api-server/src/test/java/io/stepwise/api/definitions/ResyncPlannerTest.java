@@ -1,4 +1,4 @@
-package io.stepwise.api.packs;
+package io.stepwise.api.definitions;
 
 import io.stepwise.core.dsl.WorkflowParser;
 import org.junit.jupiter.api.BeforeEach;

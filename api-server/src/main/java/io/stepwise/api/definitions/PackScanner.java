@@ -1,4 +1,4 @@
-package io.stepwise.api.packs;
+package io.stepwise.api.definitions;
 
 import java.io.IOException;
 import java.nio.file.Files;

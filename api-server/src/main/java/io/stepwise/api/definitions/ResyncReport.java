@@ -1,4 +1,4 @@
-package io.stepwise.api.packs;
+package io.stepwise.api.definitions;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stepwise.core.dsl.Violation;

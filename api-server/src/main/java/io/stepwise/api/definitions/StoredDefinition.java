@@ -1,4 +1,4 @@
-package io.stepwise.api.packs;
+package io.stepwise.api.definitions;
 
 /**
  * What the store holds for one ref, as far as a resync needs it.

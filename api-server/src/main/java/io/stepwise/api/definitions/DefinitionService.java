@@ -1,0 +1,167 @@
+package io.stepwise.api.definitions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.api.error.ApiException;
+import io.stepwise.api.error.Problem;
+import io.stepwise.bootstrap.persistence.DefinitionEntity;
+import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
+import io.stepwise.core.dsl.LoadResult;
+import io.stepwise.core.dsl.WorkflowParser;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The definition use cases: list, read, and the API-managed create, update and archive. */
+@ApplicationScoped
+public class DefinitionService {
+    private final WorkflowParser parser;
+    private final DefinitionStore store;
+
+    public DefinitionService(WorkflowParser parser, DefinitionStore store) {
+        this.parser = parser;
+        this.store = store;
+    }
+
+    /** Filters are optional; {@code q} matches ref, name or description, case-insensitively. */
+    public List<DefinitionViews.Summary> list(String pack, String tag, String status, String q) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        Map<String, Object> params = new HashMap<>();
+        if (pack != null && !pack.isBlank()) {
+            where.append(" and pack = :pack");
+            params.put("pack", pack);
+        }
+        if (status != null && !status.isBlank()) {
+            where.append(" and status = :status");
+            params.put("status", status.toUpperCase());
+        }
+        if (q != null && !q.isBlank()) {
+            where.append(" and (lower(ref) like :q or lower(coalesce(description, '')) like :q)");
+            params.put("q", "%" + q.toLowerCase() + "%");
+        }
+        List<DefinitionEntity> found = DefinitionEntity.<DefinitionEntity>find(where + " order by ref", params).list();
+        Map<UUID, DefinitionVersionEntity> versions = currentVersions(found);
+        return found.stream()
+                .filter(d -> tag == null || tag.isBlank() || tags(d).contains(tag))
+                .map(d -> summary(d, versions.get(d.currentVersionId)))
+                .toList();
+    }
+
+    public Optional<DefinitionViews.Detail> get(String ref) {
+        return DefinitionEntity.findByRef(ref).map(d -> {
+            DefinitionVersionEntity v = d.currentVersionId == null ? null : DefinitionVersionEntity.findById(d.currentVersionId);
+            JsonNode def = v == null ? null : v.definition;
+            return new DefinitionViews.Detail(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d), d.status,
+                    d.source, d.fileExists, versionRef(v), d.loadError, d.updatedAt.toInstant(), d.loadErrors,
+                    def == null ? null : def.get("inputs"), def == null ? null : def.get("triggers"), def,
+                    v == null ? null : v.yamlSource);
+        });
+    }
+
+    public Optional<List<DefinitionViews.Version>> versions(String ref) {
+        return DefinitionEntity.findByRef(ref).map(d -> DefinitionVersionEntity.ofDefinition(d.id).stream()
+                .map(v -> new DefinitionViews.Version(v.id.toString(), v.seq, v.contentHash, v.label, v.createdAt.toInstant()))
+                .toList());
+    }
+
+    public List<DefinitionViews.Pack> packs() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = DefinitionEntity.getEntityManager()
+                .createQuery("select d.pack, count(d) from DefinitionEntity d group by d.pack order by d.pack").getResultList();
+        return rows.stream().map(r -> new DefinitionViews.Pack((String) r[0], (Long) r[1])).toList();
+    }
+
+    public DefinitionViews.ValidationResult validate(byte[] yaml) {
+        LoadResult result = parser.parse(yaml, null);
+        return new DefinitionViews.ValidationResult(result.valid(), Problem.Error.ofViolations(result.violations()));
+    }
+
+    @Transactional
+    public DefinitionViews.Detail create(String pack, byte[] yaml) {
+        LoadResult loaded = load(yaml);
+        String ref = pack + "." + loaded.definition().name();
+        if (DefinitionEntity.findByRef(ref).isPresent()) {
+            throw new ApiException.Conflict("workflow " + ref + " exists already; update it with PUT");
+        }
+        store.createFromApi(pack, loaded, new String(yaml, StandardCharsets.UTF_8));
+        DefinitionEntity.flush();
+        return get(ref).orElseThrow();
+    }
+
+    /** A new version from YAML; the same content keeps the current version. */
+    @Transactional
+    public DefinitionViews.Detail update(String ref, byte[] yaml) {
+        DefinitionEntity d = DefinitionEntity.findByRef(ref).orElseThrow(() -> new ApiException.NotFound("no workflow " + ref));
+        if (DefinitionEntity.FILE.equals(d.source)) {
+            throw new ApiException.Conflict(ref + " is managed by the pack file " + d.filePath
+                    + "; change the file and resync");
+        }
+        LoadResult loaded = load(yaml);
+        if (!loaded.definition().name().equals(d.name)) {
+            throw new ApiException.BadRequest("the workflow's name is '" + loaded.definition().name()
+                    + "' but the ref " + ref + " names '" + d.name + "'",
+                    List.of(new Problem.Error(null, "name", null, null, "must be '" + d.name + "'")));
+        }
+        store.newVersionFromApi(d, loaded, new String(yaml, StandardCharsets.UTF_8));
+        DefinitionEntity.flush();
+        return get(ref).orElseThrow();
+    }
+
+    /** Archives an API-managed definition: runs in flight finish, new launches are refused. */
+    @Transactional
+    public void archive(String ref) {
+        DefinitionEntity d = DefinitionEntity.findByRef(ref).orElseThrow(() -> new ApiException.NotFound("no workflow " + ref));
+        if (DefinitionEntity.FILE.equals(d.source)) {
+            throw new ApiException.Conflict(ref + " is managed by the pack file " + d.filePath
+                    + "; delete the file and resync");
+        }
+        d.status = DefinitionEntity.ARCHIVED;
+        d.updatedAt = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+    }
+
+    private LoadResult load(byte[] yaml) {
+        LoadResult loaded = parser.parse(yaml, null);
+        if (!loaded.valid()) {
+            throw new ApiException.BadRequest("the workflow is not valid: " + loaded.summary(),
+                    Problem.Error.ofViolations(loaded.violations()));
+        }
+        return loaded;
+    }
+
+    private static Map<UUID, DefinitionVersionEntity> currentVersions(List<DefinitionEntity> found) {
+        List<UUID> ids = new ArrayList<>();
+        found.forEach(d -> {
+            if (d.currentVersionId != null) {
+                ids.add(d.currentVersionId);
+            }
+        });
+        Map<UUID, DefinitionVersionEntity> byId = new HashMap<>();
+        if (!ids.isEmpty()) {
+            DefinitionVersionEntity.<DefinitionVersionEntity>list("id in ?1", ids).forEach(v -> byId.put(v.id, v));
+        }
+        return byId;
+    }
+
+    private static DefinitionViews.Summary summary(DefinitionEntity d, DefinitionVersionEntity v) {
+        return new DefinitionViews.Summary(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d), d.status,
+                d.source, d.fileExists, versionRef(v), d.loadError, d.updatedAt.toInstant());
+    }
+
+    private static DefinitionViews.VersionRef versionRef(DefinitionVersionEntity v) {
+        return v == null ? null : new DefinitionViews.VersionRef(v.id.toString(), v.seq, v.contentHash);
+    }
+
+    private static List<String> tags(DefinitionEntity d) {
+        List<String> tags = new ArrayList<>();
+        if (d.tags != null) {
+            d.tags.forEach(t -> tags.add(t.asText()));
+        }
+        return tags;
+    }
+}

@@ -1,0 +1,160 @@
+package io.stepwise.api.definitions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.bootstrap.persistence.DefinitionEntity;
+import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
+import io.stepwise.core.dsl.LoadResult;
+import io.stepwise.core.dsl.WorkflowDefinition;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reads and writes definitions and versions. Callers hold the transaction. */
+@ApplicationScoped
+public class DefinitionStore {
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    public DefinitionStore(EntityManager em, ObjectMapper json) {
+        this.em = em;
+        this.json = json;
+    }
+
+    /** Every stored definition as a resync sees it, in one query. */
+    public Map<String, StoredDefinition> snapshot() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT d.ref, d.source, d.status, d.file_exists, v.seq, v.content_hash, d.load_error
+                FROM definitions d LEFT JOIN definition_versions v ON v.id = d.current_version_id""").getResultList();
+        Map<String, StoredDefinition> stored = new HashMap<>(rows.size() * 2);
+        for (Object[] r : rows) {
+            stored.put((String) r[0], new StoredDefinition((String) r[0], StoredDefinition.Source.valueOf((String) r[1]),
+                    DefinitionEntity.ARCHIVED.equals(r[2]), (Boolean) r[3], r[4] == null ? null : ((Number) r[4]).intValue(),
+                    (String) r[5], (String) r[6]));
+        }
+        return stored;
+    }
+
+    /** Applies a resync plan; unchanged refs are not touched. */
+    public void apply(ResyncPlan plan) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        for (ResyncPlan.Change change : plan.changes()) {
+            if (change instanceof ResyncPlan.Create c) {
+                DefinitionEntity d = newDefinition(c.file().pack(), c.file().name(), DefinitionEntity.FILE, now);
+                d.filePath = c.file().relativePath();
+                d.fileExists = true;
+                d.persist();
+                addVersion(d, c.loaded(), new String(c.file().content(), StandardCharsets.UTF_8), 1, now);
+            } else if (change instanceof ResyncPlan.NewVersion v) {
+                DefinitionEntity d = existing(v.ref());
+                markPresent(d, v.file().relativePath(), now);
+                addVersion(d, v.loaded(), new String(v.file().content(), StandardCharsets.UTF_8), v.toSeq(), now);
+            } else if (change instanceof ResyncPlan.Restore r) {
+                markPresent(existing(r.ref()), r.file().relativePath(), now);
+            } else if (change instanceof ResyncPlan.Archive a) {
+                DefinitionEntity d = existing(a.ref());
+                d.status = DefinitionEntity.ARCHIVED;
+                d.fileExists = false;
+                d.updatedAt = now;
+            } else if (change instanceof ResyncPlan.LoadFailed f && f.write()) {
+                DefinitionEntity d = f.known() ? existing(f.ref())
+                        : newDefinition(f.file().pack(), f.file().name(), DefinitionEntity.FILE, now);
+                d.filePath = f.file().relativePath();
+                d.fileExists = true;
+                d.status = DefinitionEntity.ACTIVE;
+                d.loadError = f.loaded().summary();
+                d.loadErrors = json.valueToTree(f.loaded().violations());
+                d.updatedAt = now;
+                if (!f.known()) {
+                    d.persist();
+                }
+            }
+        }
+    }
+
+    /** A definition created through the API with its first version. */
+    public DefinitionEntity createFromApi(String pack, LoadResult loaded, String yaml) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        DefinitionEntity d = newDefinition(pack, loaded.definition().name(), DefinitionEntity.API, now);
+        d.persist();
+        addVersion(d, loaded, yaml, 1, now);
+        return d;
+    }
+
+    /** A new current version, unless the content hash is the current one's. */
+    public DefinitionVersionEntity newVersionFromApi(DefinitionEntity d, LoadResult loaded, String yaml) {
+        DefinitionVersionEntity current = d.currentVersionId == null ? null : DefinitionVersionEntity.findById(d.currentVersionId);
+        if (current != null && current.contentHash.equals(loaded.contentHash())) {
+            return current;
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        d.status = DefinitionEntity.ACTIVE;
+        return addVersion(d, loaded, yaml, current == null ? 1 : current.seq + 1, now);
+    }
+
+    private DefinitionEntity existing(String ref) {
+        return DefinitionEntity.findByRef(ref).orElseThrow(() -> new IllegalStateException("no definition " + ref));
+    }
+
+    private DefinitionEntity newDefinition(String pack, String name, String source, OffsetDateTime now) {
+        DefinitionEntity d = new DefinitionEntity();
+        d.tags = json.createArrayNode();
+        d.id = UUID.randomUUID();
+        d.ref = pack + "." + name;
+        d.pack = pack;
+        d.name = name;
+        d.source = source;
+        d.status = DefinitionEntity.ACTIVE;
+        d.createdAt = now;
+        d.updatedAt = now;
+        return d;
+    }
+
+    private static void markPresent(DefinitionEntity d, String relativePath, OffsetDateTime now) {
+        d.status = DefinitionEntity.ACTIVE;
+        d.fileExists = true;
+        d.filePath = relativePath;
+        d.loadError = null;
+        d.loadErrors = null;
+        d.updatedAt = now;
+    }
+
+    private DefinitionVersionEntity addVersion(DefinitionEntity d, LoadResult loaded, String yaml, int seq,
+                                               OffsetDateTime now) {
+        WorkflowDefinition def = loaded.definition();
+        DefinitionVersionEntity v = new DefinitionVersionEntity();
+        v.id = UUID.randomUUID();
+        v.definitionId = d.id;
+        v.seq = seq;
+        v.contentHash = loaded.contentHash();
+        v.definition = readJson(loaded.canonicalJson());
+        v.yamlSource = yaml;
+        v.label = def.version();
+        v.createdAt = now;
+        v.persist();
+        d.currentVersionId = v.id;
+        d.versionLabel = def.version();
+        d.description = def.description();
+        d.tags = json.valueToTree(def.tags());
+        d.loadError = null;
+        d.loadErrors = null;
+        d.updatedAt = now;
+        return v;
+    }
+
+    private JsonNode readJson(String text) {
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("canonical JSON did not read back", e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.stepwise.api.definitions;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Response bodies of the definition endpoints (API.md, "Definitions"). */
+public final class DefinitionViews {
+    private DefinitionViews() {
+    }
+
+    public record VersionRef(String id, int seq, String hash) {
+    }
+
+    public record Summary(String ref, String pack, String name, String version, String description, List<String> tags,
+                          String status, String source, boolean fileExists, VersionRef currentVersion,
+                          String loadError, Instant updatedAt) {
+    }
+
+    public record Detail(String ref, String pack, String name, String version, String description, List<String> tags,
+                         String status, String source, boolean fileExists, VersionRef currentVersion,
+                         String loadError, Instant updatedAt, JsonNode loadErrors, JsonNode inputs, JsonNode triggers,
+                         JsonNode definition, String yaml) {
+    }
+
+    public record Version(String id, int seq, String hash, String label, Instant createdAt) {
+    }
+
+    public record Pack(String name, long workflows) {
+    }
+
+    public record Page<T>(List<T> items, String nextCursor) {
+        public static <T> Page<T> of(List<T> items) {
+            return new Page<>(items, null);
+        }
+    }
+
+    public record ValidationResult(boolean valid, List<io.stepwise.api.error.Problem.Error> errors) {
+    }
+}

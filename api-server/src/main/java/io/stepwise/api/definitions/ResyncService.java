@@ -1,0 +1,73 @@
+package io.stepwise.api.definitions;
+
+import io.stepwise.api.config.PacksConfig;
+import io.stepwise.api.error.ApiException;
+import io.stepwise.core.dsl.WorkflowParser;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Brings the store in line with the packs root (API.md, "Resync"). One transaction per resync, so
+ * a failure applies nothing; serialized by a transaction-scoped Postgres advisory lock, so that
+ * it holds across api-server replicas too: the second resync waits, then sees the first's result.
+ */
+@ApplicationScoped
+public class ResyncService {
+    private static final Logger LOG = Logger.getLogger(ResyncService.class);
+    /** Advisory lock key: "stepwise resync". */
+    static final long LOCK_KEY = 0x5354_4550_5253_594EL;
+
+    private final PacksConfig config;
+    private final DefinitionStore store;
+    private final EntityManager em;
+    private final PackScanner scanner = new PackScanner();
+    private final ResyncPlanner planner;
+
+    public ResyncService(PacksConfig config, DefinitionStore store, EntityManager em, WorkflowParser parser) {
+        this.config = config;
+        this.store = store;
+        this.em = em;
+        this.planner = new ResyncPlanner(parser);
+    }
+
+    @Transactional
+    public ResyncReport resync(boolean dryRun) {
+        long start = System.nanoTime();
+        em.createNativeQuery("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").getSingleResult();
+        PackScanner.Scan scan;
+        try {
+            scan = scanner.scan(Path.of(config.dir()));
+        } catch (IOException e) {
+            throw new ApiException.Unavailable("cannot read the packs root " + config.dir() + ": " + e.getMessage());
+        }
+        ResyncPlan plan = planner.plan(scan, store.snapshot());
+        if (!dryRun) {
+            store.apply(plan);
+        }
+        ResyncReport report = ResyncReport.of(plan, dryRun);
+        ResyncReport.Summary s = report.summary();
+        LOG.infof("resync dry_run=%s scanned=%d new=%d updated=%d unchanged=%d archived=%d restored=%d errors=%d ms=%d",
+                dryRun, s.scanned(), s.newCount(), s.updated(), s.unchanged(), s.archived(), s.restored(), s.errors(),
+                (System.nanoTime() - start) / 1_000_000);
+        return report;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!config.resyncOnStart()) {
+            return;
+        }
+        try {
+            resync(false);
+        } catch (RuntimeException e) {
+            // the server still starts; the operator sees the reason and can resync again
+            LOG.errorf("resync_on_start_failed packs_dir=%s reason=%s", config.dir(), e.getMessage());
+        }
+    }
+}

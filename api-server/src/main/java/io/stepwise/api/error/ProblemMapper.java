@@ -1,0 +1,54 @@
+package io.stepwise.api.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.List;
+
+/** The one place where failures become responses: {@code application/problem+json}, never a stack trace. */
+public class ProblemMapper {
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public Response domain(ApiException e) {
+        if (e.status() >= 500) {
+            LOG.errorf(e, "request_failed status=%d detail=%s", e.status(), e.getMessage());
+        } else {
+            LOG.debugf("request_refused status=%d detail=%s", e.status(), e.getMessage());
+        }
+        Response.ResponseBuilder response = respond(e.status(), e.title(), e.getMessage(), e.errors());
+        if (e.status() == 503) {
+            response.header("Retry-After", "5");
+        }
+        return response.build();
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonProcessingException e) {
+        return respond(400, "Bad Request", "malformed JSON: " + e.getOriginalMessage(), null).build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String title = Response.Status.fromStatusCode(status) == null ? "Error"
+                : Response.Status.fromStatusCode(status).getReasonPhrase();
+        return respond(status, title, status == 413 ? "the request body is larger than the limit (1 MiB by default)"
+                : e.getMessage(), null).build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Exception e) {
+        LOG.error("request_failed status=500", e);
+        return respond(500, "Internal Server Error", "an unexpected error happened; the server log has the details",
+                null).build();
+    }
+
+    private static Response.ResponseBuilder respond(int status, String title, String detail, List<Problem.Error> errors) {
+        Problem body = new Problem("about:blank", title, status, detail, errors == null || errors.isEmpty() ? null : errors);
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
+    }
+}

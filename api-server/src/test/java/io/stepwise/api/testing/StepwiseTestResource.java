@@ -1,0 +1,67 @@
+package io.stepwise.api.testing;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.stepwise.bootstrap.testing.TestPostgres;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What an api-server test needs: a database of its own, a fresh RSA key pair (generated here,
+ * never stored in the repository) whose public half the server trusts, and an empty packs root.
+ * The private key and the packs root reach the tests through system properties.
+ */
+public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager {
+    public static final String ISSUER = "https://stepwise.test";
+    static final String PRIVATE_KEY_PROPERTY = "stepwise.test.private-key";
+    static final String PACKS_PROPERTY = "stepwise.test.packs-dir";
+
+    private TestPostgres postgres;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            postgres = TestPostgres.start();
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair keys = generator.generateKeyPair();
+            Path dir = Files.createTempDirectory("stepwise-test");
+            Path publicKey = dir.resolve("public.pem");
+            Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(keys.getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n");
+            Path packs = Files.createDirectories(dir.resolve("packs"));
+            System.setProperty(PRIVATE_KEY_PROPERTY, Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
+            System.setProperty(PACKS_PROPERTY, packs.toString());
+
+            Map<String, String> config = new HashMap<>();
+            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+            if (postgres.user() != null) {
+                config.put("quarkus.datasource.username", postgres.user());
+            }
+            config.put("quarkus.datasource.password", postgres.password() == null ? "" : postgres.password());
+            config.put("mp.jwt.verify.publickey.location", publicKey.toUri().toString());
+            config.put("mp.jwt.verify.issuer", ISSUER);
+            config.put("stepwise.packs.dir", packs.toString());
+            return config;
+        } catch (Exception e) {
+            throw new IllegalStateException("test infrastructure did not start: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
