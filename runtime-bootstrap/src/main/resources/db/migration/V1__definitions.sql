@@ -8,6 +8,7 @@ CREATE TABLE definitions (
     status             text        NOT NULL CHECK (status IN ('ACTIVE', 'ARCHIVED')),
     file_path          text,
     file_exists        boolean     NOT NULL DEFAULT false,
+    file_hash          text,                     -- SHA-256 of the file's bytes at the last resync
     current_version_id uuid,
     version_label      text,
     description        text,

@@ -32,13 +32,13 @@ public class DefinitionStore {
     public Map<String, StoredDefinition> snapshot() {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("""
-                SELECT d.ref, d.source, d.status, d.file_exists, v.seq, v.content_hash, d.load_error
+                SELECT d.ref, d.source, d.status, d.file_exists, v.seq, v.content_hash, d.load_error, d.file_hash
                 FROM definitions d LEFT JOIN definition_versions v ON v.id = d.current_version_id""").getResultList();
         Map<String, StoredDefinition> stored = new HashMap<>(rows.size() * 2);
         for (Object[] r : rows) {
             stored.put((String) r[0], new StoredDefinition((String) r[0], StoredDefinition.Source.valueOf((String) r[1]),
                     DefinitionEntity.ARCHIVED.equals(r[2]), (Boolean) r[3], r[4] == null ? null : ((Number) r[4]).intValue(),
-                    (String) r[5], (String) r[6]));
+                    (String) r[5], (String) r[6], (String) r[7]));
         }
         return stored;
     }
@@ -51,14 +51,17 @@ public class DefinitionStore {
                 DefinitionEntity d = newDefinition(c.file().pack(), c.file().name(), DefinitionEntity.FILE, now);
                 d.filePath = c.file().relativePath();
                 d.fileExists = true;
+                d.fileHash = c.file().hash();
                 d.persist();
                 addVersion(d, c.loaded(), new String(c.file().content(), StandardCharsets.UTF_8), 1, now);
             } else if (change instanceof ResyncPlan.NewVersion v) {
                 DefinitionEntity d = existing(v.ref());
-                markPresent(d, v.file().relativePath(), now);
+                markPresent(d, v.file(), now);
                 addVersion(d, v.loaded(), new String(v.file().content(), StandardCharsets.UTF_8), v.toSeq(), now);
             } else if (change instanceof ResyncPlan.Restore r) {
-                markPresent(existing(r.ref()), r.file().relativePath(), now);
+                markPresent(existing(r.ref()), r.file(), now);
+            } else if (change instanceof ResyncPlan.Touch t) {
+                existing(t.ref()).fileHash = t.file().hash();
             } else if (change instanceof ResyncPlan.Archive a) {
                 DefinitionEntity d = existing(a.ref());
                 d.status = DefinitionEntity.ARCHIVED;
@@ -69,6 +72,7 @@ public class DefinitionStore {
                         : newDefinition(f.file().pack(), f.file().name(), DefinitionEntity.FILE, now);
                 d.filePath = f.file().relativePath();
                 d.fileExists = true;
+                d.fileHash = f.file().hash();
                 d.status = DefinitionEntity.ACTIVE;
                 d.loadError = f.loaded().summary();
                 d.loadErrors = json.valueToTree(f.loaded().violations());
@@ -118,10 +122,11 @@ public class DefinitionStore {
         return d;
     }
 
-    private static void markPresent(DefinitionEntity d, String relativePath, OffsetDateTime now) {
+    private static void markPresent(DefinitionEntity d, PackScanner.PackFile file, OffsetDateTime now) {
         d.status = DefinitionEntity.ACTIVE;
         d.fileExists = true;
-        d.filePath = relativePath;
+        d.filePath = file.relativePath();
+        d.fileHash = file.hash();
         d.loadError = null;
         d.loadErrors = null;
         d.updatedAt = now;

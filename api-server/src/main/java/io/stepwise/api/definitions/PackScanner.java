@@ -25,6 +25,11 @@ public final class PackScanner {
         public String ref() {
             return pack + "." + name;
         }
+
+        /** SHA-256 of the bytes: a file whose bytes did not change since it last loaded needs no parse. */
+        public String hash() {
+            return io.stepwise.core.dsl.CanonicalJson.sha256(content);
+        }
     }
 
     /** What a scan found: the files, and the folders and files it skipped with the reason. */

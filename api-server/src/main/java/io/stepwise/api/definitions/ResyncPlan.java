@@ -11,7 +11,7 @@ import java.util.List;
 public record ResyncPlan(int scanned, List<Change> changes, List<String> unchanged, List<String> skipped) {
 
     /** One change to apply. */
-    public sealed interface Change permits Create, NewVersion, Restore, Archive, LoadFailed {
+    public sealed interface Change permits Create, NewVersion, Restore, Touch, Archive, LoadFailed {
         String ref();
     }
 
@@ -31,6 +31,13 @@ public record ResyncPlan(int scanned, List<Change> changes, List<String> unchang
 
     /** Same content as the current version, but the record was archived or had a load error: clear it. */
     public record Restore(PackScanner.PackFile file, int seq, boolean wasArchived) implements Change {
+        public String ref() {
+            return file.ref();
+        }
+    }
+
+    /** Other bytes with the same meaning (a comment, key order): reported unchanged; only the file hash is kept. */
+    public record Touch(PackScanner.PackFile file) implements Change {
         public String ref() {
             return file.ref();
         }

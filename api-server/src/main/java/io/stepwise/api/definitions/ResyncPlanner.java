@@ -34,6 +34,12 @@ public final class ResyncPlanner {
                 continue;
             }
             onDisk.add(file.ref());
+            if (current != null && current.loadError() == null && !current.archived() && current.fileExists()
+                    && file.hash().equals(current.fileHash())) {
+                // the same bytes loaded cleanly last time: parsing is deterministic, so skip it
+                unchanged.add(file.ref());
+                continue;
+            }
             LoadResult loaded = parser.parse(file.content(), file.relativePath());
             if (!loaded.valid()) {
                 boolean sameErrors = current != null && loaded.summary().equals(current.loadError());
@@ -45,6 +51,10 @@ public final class ResyncPlanner {
                 changes.add(new ResyncPlan.NewVersion(file, loaded, from, from + 1));
             } else if (current.archived() || !current.fileExists() || current.loadError() != null) {
                 changes.add(new ResyncPlan.Restore(file, current.currentSeq(), current.archived()));
+            } else if (!file.hash().equals(current.fileHash())) {
+                // other bytes, same meaning (a comment, key order): unchanged, but remember the bytes
+                unchanged.add(file.ref());
+                changes.add(new ResyncPlan.Touch(file));
             } else {
                 unchanged.add(file.ref());
             }

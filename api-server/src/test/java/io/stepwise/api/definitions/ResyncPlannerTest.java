@@ -40,7 +40,7 @@ class ResyncPlannerTest {
         plan.changes().stream().filter(c -> c.ref().equals(ref)).findFirst().ifPresent(c -> {
             if (c instanceof ResyncPlan.Create create) {
                 stored.put(ref, new StoredDefinition(ref, StoredDefinition.Source.FILE, false, true, 1,
-                        create.loaded().contentHash(), null));
+                        create.loaded().contentHash(), null, create.file().hash()));
             }
         });
     }
@@ -56,12 +56,16 @@ class ResyncPlannerTest {
         assertThat(first.changes()).singleElement().isInstanceOf(ResyncPlan.Create.class);
         store("ops.rotate-keys", first);
 
-        write("ops", "rotate-keys.yaml", "# a comment changes nothing\n" + workflow("rotate-keys", "v1"));
-        ResyncPlan second = plan();
+        ResyncPlan again = plan();
+        assertThat(again.changes()).isEmpty();
+        assertThat(again.unchanged()).containsExactly("ops.rotate-keys");
+        assertThat(again.writesNothing()).isTrue();
 
-        assertThat(second.changes()).isEmpty();
-        assertThat(second.unchanged()).containsExactly("ops.rotate-keys");
-        assertThat(second.writesNothing()).isTrue();
+        write("ops", "rotate-keys.yaml", "# a comment changes nothing\n" + workflow("rotate-keys", "v1"));
+        ResyncPlan commented = plan();
+
+        assertThat(commented.unchanged()).containsExactly("ops.rotate-keys");
+        assertThat(commented.changes()).singleElement().isInstanceOf(ResyncPlan.Touch.class);
     }
 
     @Test
@@ -84,7 +88,7 @@ class ResyncPlannerTest {
 
         assertThat(plan().changes()).singleElement().isEqualTo(new ResyncPlan.Archive("ops.rotate-keys"));
 
-        stored.put("ops.rotate-keys", new StoredDefinition("ops.rotate-keys", StoredDefinition.Source.FILE, true, false, 1, hash, null));
+        stored.put("ops.rotate-keys", new StoredDefinition("ops.rotate-keys", StoredDefinition.Source.FILE, true, false, 1, hash, null, null));
         assertThat(plan().changes()).as("archived again: nothing to do").isEmpty();
         write("ops", "rotate-keys.yaml", workflow("rotate-keys", "v1"));
         assertThat(plan().changes()).singleElement().isInstanceOfSatisfying(ResyncPlan.Restore.class,
@@ -115,7 +119,7 @@ class ResyncPlannerTest {
         ResyncPlan first = plan();
         ResyncPlan.LoadFailed failed = (ResyncPlan.LoadFailed) first.changes().get(0);
         stored.put("ops.rotate-keys", new StoredDefinition("ops.rotate-keys", StoredDefinition.Source.FILE, false, true,
-                null, null, failed.loaded().summary()));
+                null, null, failed.loaded().summary(), failed.file().hash()));
 
         assertThat(plan().writesNothing()).isTrue();
     }
@@ -125,7 +129,7 @@ class ResyncPlannerTest {
         ResyncPlan first = plan();
         String hash = ((ResyncPlan.Create) first.changes().get(0)).loaded().contentHash();
         stored.put("ops.rotate-keys", new StoredDefinition("ops.rotate-keys", StoredDefinition.Source.FILE, false, true,
-                1, hash, "bogus (line 9, column 1): unknown field 'bogus'"));
+                1, hash, "bogus (line 9, column 1): unknown field 'bogus'", null));
 
         assertThat(plan().changes()).singleElement().isInstanceOfSatisfying(ResyncPlan.Restore.class,
                 r -> assertThat(r.wasArchived()).isFalse());
@@ -134,7 +138,7 @@ class ResyncPlannerTest {
     @Test
     void packFileCannotTakeOverAnApiManagedRef() throws IOException {
         stored.put("ops.rotate-keys", new StoredDefinition("ops.rotate-keys", StoredDefinition.Source.API, false, false,
-                3, "x", null));
+                3, "x", null, null));
 
         ResyncPlan plan = plan();
 
@@ -147,7 +151,7 @@ class ResyncPlannerTest {
         Files.createDirectories(root.resolve("Not_A_Pack/workflows"));
         Files.createDirectories(root.resolve("no-workflows"));
         Files.writeString(root.resolve("README.md"), "not a pack");
-        stored.put("api.made", new StoredDefinition("api.made", StoredDefinition.Source.API, false, false, 1, "h", null));
+        stored.put("api.made", new StoredDefinition("api.made", StoredDefinition.Source.API, false, false, 1, "h", null, null));
 
         ResyncPlan plan = plan();
 

@@ -33,6 +33,9 @@ public class DefinitionEntity extends PanacheEntityBase {
     public String filePath;
     @Column(name = "file_exists")
     public boolean fileExists;
+    /** SHA-256 of the pack file's bytes when last resynced: the same bytes need no parse. */
+    @Column(name = "file_hash")
+    public String fileHash;
     @Column(name = "current_version_id")
     public UUID currentVersionId;
     @Column(name = "version_label")
