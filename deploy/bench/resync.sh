@@ -30,18 +30,21 @@ payload=$(printf '{"iss":"https://stepwise.bench","sub":"bench","groups":["stepw
 signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/private.pem" -binary | b64)
 token="$header.$payload.$signature"
 
-# the definitions: 2,000 distinct files shaped like DSL.md's example, in 20 packs
-python3 - "$work/packs" "$count" runtime-core/src/test/resources/workflows/valid/escalate-ticket.yaml <<'PY'
+# the definitions: distinct files shaped like DSL.md's example, in 20 packs named <prefix>-<n>
+generate() {
+python3 - "$work/packs" "$count" runtime-core/src/test/resources/workflows/valid/escalate-ticket.yaml "$1" <<'PY'
 import os, sys
-root, count, example = sys.argv[1], int(sys.argv[2]), open(sys.argv[3]).read()
+root, count, example, prefix = sys.argv[1], int(sys.argv[2]), open(sys.argv[3]).read(), sys.argv[4]
 for i in range(count):
-    d = os.path.join(root, f"pack-{i % 20}", "workflows")
+    d = os.path.join(root, f"{prefix}-{i % 20}", "workflows")
     os.makedirs(d, exist_ok=True)
     text = (example.replace("name: escalate-ticket", f"name: escalate-{i}")
                    .replace("Escalate a ticket that nobody picked up", f"Escalation variant {i}")
                    .replace("https://tickets.example/api/tickets/", f"https://tickets{i}.example/api/tickets/"))
     open(os.path.join(d, f"escalate-{i}.yaml"), "w").write(text)
 PY
+}
+generate pack
 
 STEPWISE_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" STEPWISE_DB_USER="$pg_user" \
 STEPWISE_JWT_PUBLIC_KEY="file:$work/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.bench" \
@@ -64,4 +67,8 @@ warm_all=()
 for _ in $(seq 1 "$repeats"); do warm_all+=("$(resync)"); done
 summary=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary'])" "$work/last.json")
 echo "warm (unchanged) resync, $repeats runs: ${warm_all[*]} s  $summary"
-grep -o 'resync dry_run=false.*' "$work/server.log" | sed 's/^/server: /'
+generate more
+again=$(resync)
+summary=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['summary'])" "$work/last.json")
+echo "$count more new definitions, server already warm: ${again}s  $summary"
+grep -o 'resync dry_run=false.*' "$work/server.log" | sed 's/^/server (before commit): /'

@@ -23,10 +23,12 @@ import java.util.UUID;
 public class DefinitionService {
     private final WorkflowParser parser;
     private final DefinitionStore store;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
 
-    public DefinitionService(WorkflowParser parser, DefinitionStore store) {
+    public DefinitionService(WorkflowParser parser, DefinitionStore store, com.fasterxml.jackson.databind.ObjectMapper json) {
         this.parser = parser;
         this.store = store;
+        this.json = json;
     }
 
     /** Filters are optional; {@code q} matches ref, name or description, case-insensitively. */
@@ -56,7 +58,7 @@ public class DefinitionService {
     public Optional<DefinitionViews.Detail> get(String ref) {
         return DefinitionEntity.findByRef(ref).map(d -> {
             DefinitionVersionEntity v = d.currentVersionId == null ? null : DefinitionVersionEntity.findById(d.currentVersionId);
-            JsonNode def = v == null ? null : v.definition;
+            JsonNode def = v == null ? null : readJson(v.definition);
             return new DefinitionViews.Detail(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d), d.status,
                     d.source, d.fileExists, versionRef(v), d.loadError, d.updatedAt.toInstant(), d.loadErrors,
                     def == null ? null : def.get("inputs"), def == null ? null : def.get("triggers"), def,
@@ -132,6 +134,14 @@ public class DefinitionService {
                     Problem.Error.ofViolations(loaded.violations()));
         }
         return loaded;
+    }
+
+    private JsonNode readJson(String text) {
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("a stored definition is not JSON", e);
+        }
     }
 
     private static Map<UUID, DefinitionVersionEntity> currentVersions(List<DefinitionEntity> found) {

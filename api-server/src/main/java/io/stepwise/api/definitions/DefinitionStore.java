@@ -1,6 +1,5 @@
 package io.stepwise.api.definitions;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.bootstrap.persistence.DefinitionEntity;
 import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
@@ -140,7 +139,7 @@ public class DefinitionStore {
         v.definitionId = d.id;
         v.seq = seq;
         v.contentHash = loaded.contentHash();
-        v.definition = readJson(loaded.canonicalJson());
+        v.definition = loaded.canonicalJson();
         v.yamlSource = yaml;
         v.label = def.version();
         v.createdAt = now;
@@ -153,13 +152,5 @@ public class DefinitionStore {
         d.loadErrors = null;
         d.updatedAt = now;
         return v;
-    }
-
-    private JsonNode readJson(String text) {
-        try {
-            return json.readTree(text);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("canonical JSON did not read back", e);
-        }
     }
 }

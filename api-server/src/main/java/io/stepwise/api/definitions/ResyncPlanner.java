@@ -26,6 +26,7 @@ public final class ResyncPlanner {
         List<String> unchanged = new ArrayList<>();
         List<String> skipped = new ArrayList<>(scan.skipped());
         Set<String> onDisk = new HashSet<>();
+        Map<PackScanner.PackFile, LoadResult> parsed = parseChanged(scan, stored);
         for (PackScanner.PackFile file : scan.files()) {
             StoredDefinition current = stored.get(file.ref());
             if (current != null && current.source() == StoredDefinition.Source.API) {
@@ -34,13 +35,12 @@ public final class ResyncPlanner {
                 continue;
             }
             onDisk.add(file.ref());
-            if (current != null && current.loadError() == null && !current.archived() && current.fileExists()
-                    && file.hash().equals(current.fileHash())) {
+            if (unchangedBytes(file, current)) {
                 // the same bytes loaded cleanly last time: parsing is deterministic, so skip it
                 unchanged.add(file.ref());
                 continue;
             }
-            LoadResult loaded = parser.parse(file.content(), file.relativePath());
+            LoadResult loaded = parsed.get(file);
             if (!loaded.valid()) {
                 boolean sameErrors = current != null && loaded.summary().equals(current.loadError());
                 changes.add(new ResyncPlan.LoadFailed(file, loaded, current != null, !sameErrors));
@@ -65,6 +65,23 @@ public final class ResyncPlanner {
                 .sorted(java.util.Comparator.comparing(StoredDefinition::ref))
                 .forEach(s -> changes.add(new ResyncPlan.Archive(s.ref())));
         return new ResyncPlan(scan.files().size(), List.copyOf(changes), List.copyOf(unchanged), List.copyOf(skipped));
+    }
+
+    /**
+     * Parses, on every core, the files whose bytes did not load cleanly last time; the parser is
+     * thread-safe and the order of the plan does not depend on it.
+     */
+    private Map<PackScanner.PackFile, LoadResult> parseChanged(PackScanner.Scan scan, Map<String, StoredDefinition> stored) {
+        Map<PackScanner.PackFile, LoadResult> parsed = new java.util.concurrent.ConcurrentHashMap<>();
+        scan.files().parallelStream()
+                .filter(file -> !unchangedBytes(file, stored.get(file.ref())))
+                .forEach(file -> parsed.put(file, parser.parse(file.content(), file.relativePath())));
+        return parsed;
+    }
+
+    private static boolean unchangedBytes(PackScanner.PackFile file, StoredDefinition current) {
+        return current != null && current.source() == StoredDefinition.Source.FILE && current.loadError() == null
+                && !current.archived() && current.fileExists() && file.hash().equals(current.fileHash());
     }
 
     /** The violations of a failed load, for the report and the store. */

@@ -41,22 +41,32 @@ public class ResyncService {
     public ResyncReport resync(boolean dryRun) {
         long start = System.nanoTime();
         em.createNativeQuery("SELECT pg_advisory_xact_lock(" + LOCK_KEY + ")").getSingleResult();
+        long locked = System.nanoTime();
         PackScanner.Scan scan;
         try {
             scan = scanner.scan(Path.of(config.dir()));
         } catch (IOException e) {
             throw new ApiException.Unavailable("cannot read the packs root " + config.dir() + ": " + e.getMessage());
         }
+        long scanned = System.nanoTime();
         ResyncPlan plan = planner.plan(scan, store.snapshot());
+        long planned = System.nanoTime();
         if (!dryRun) {
             store.apply(plan);
+            em.flush();
         }
+        long applied = System.nanoTime();
         ResyncReport report = ResyncReport.of(plan, dryRun);
         ResyncReport.Summary s = report.summary();
-        LOG.infof("resync dry_run=%s scanned=%d new=%d updated=%d unchanged=%d archived=%d restored=%d errors=%d ms=%d",
+        LOG.infof("resync dry_run=%s scanned=%d new=%d updated=%d unchanged=%d archived=%d restored=%d errors=%d "
+                        + "lock_ms=%d scan_ms=%d plan_ms=%d write_ms=%d",
                 dryRun, s.scanned(), s.newCount(), s.updated(), s.unchanged(), s.archived(), s.restored(), s.errors(),
-                (System.nanoTime() - start) / 1_000_000);
+                ms(locked - start), ms(scanned - locked), ms(planned - scanned), ms(applied - planned));
         return report;
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     void onStart(@Observes StartupEvent event) {

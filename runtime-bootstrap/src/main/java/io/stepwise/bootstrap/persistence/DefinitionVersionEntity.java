@@ -1,13 +1,11 @@
 package io.stepwise.bootstrap.persistence;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.JdbcTypeCode;
-import org.hibernate.type.SqlTypes;
+import org.hibernate.annotations.ColumnTransformer;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -24,8 +22,10 @@ public class DefinitionVersionEntity extends PanacheEntityBase {
     public int seq;
     @Column(name = "content_hash")
     public String contentHash;
-    @JdbcTypeCode(SqlTypes.JSON)
-    public JsonNode definition;
+    /** Canonical JSON, stored as jsonb and kept as text here: it is written once and served as is. */
+    @Column(columnDefinition = "jsonb")
+    @ColumnTransformer(write = "?::jsonb")
+    public String definition;
     @Column(name = "yaml_source")
     public String yamlSource;
     public String label;
