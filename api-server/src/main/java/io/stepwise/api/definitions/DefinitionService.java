@@ -42,8 +42,8 @@ public class DefinitionService {
             params.put("status", status.toUpperCase());
         }
         if (q != null && !q.isBlank()) {
-            where.append(" and (lower(ref) like :q or lower(coalesce(description, '')) like :q)");
-            params.put("q", "%" + q.toLowerCase() + "%");
+            where.append(" and (lower(ref) like :q escape '\\' or lower(coalesce(description, '')) like :q escape '\\')");
+            params.put("q", "%" + likeLiteral(q.toLowerCase()) + "%");
         }
         List<DefinitionEntity> found = DefinitionEntity.<DefinitionEntity>find(where + " order by ref", params).list();
         Map<UUID, DefinitionVersionEntity> versions = currentVersions(found);
@@ -132,6 +132,11 @@ public class DefinitionService {
                     Problem.Error.ofViolations(loaded.violations()));
         }
         return loaded;
+    }
+
+    /** {@code q} is text, not a pattern: LIKE's wildcards and its escape character match themselves. */
+    static String likeLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static Map<UUID, DefinitionVersionEntity> currentVersions(List<DefinitionEntity> found) {
