@@ -44,8 +44,8 @@ public class DefinitionService {
             params.put("status", status.toUpperCase());
         }
         if (q != null && !q.isBlank()) {
-            where.append(" and (lower(ref) like :q or lower(coalesce(description, '')) like :q)");
-            params.put("q", "%" + q.toLowerCase() + "%");
+            where.append(" and (lower(ref) like :q escape '\\' or lower(coalesce(description, '')) like :q escape '\\')");
+            params.put("q", "%" + likeLiteral(q.toLowerCase()) + "%");
         }
         List<DefinitionEntity> found = DefinitionEntity.<DefinitionEntity>find(where + " order by ref", params).list();
         Map<UUID, DefinitionVersionEntity> versions = currentVersions(found);
@@ -142,6 +142,11 @@ public class DefinitionService {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("a stored definition is not JSON", e);
         }
+    }
+
+    /** {@code q} is text, not a pattern: LIKE's wildcards and its escape character match themselves. */
+    static String likeLiteral(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static Map<UUID, DefinitionVersionEntity> currentVersions(List<DefinitionEntity> found) {

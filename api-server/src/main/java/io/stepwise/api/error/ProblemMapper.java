@@ -1,6 +1,7 @@
 package io.stepwise.api.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.ForbiddenException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -38,6 +39,12 @@ public class ProblemMapper {
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
         return respond(status, title, status == 413 ? "the request body is larger than the limit (1 MiB by default)"
                 : e.getMessage(), null).build();
+    }
+
+    /** 403 from {@code @RolesAllowed}: the caller is known but lacks the role. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(403, "Forbidden", "this action needs a role the caller does not have", null).build();
     }
 
     @ServerExceptionMapper
