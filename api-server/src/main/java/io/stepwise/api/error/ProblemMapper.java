@@ -1,7 +1,9 @@
 package io.stepwise.api.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -42,6 +44,13 @@ public class ProblemMapper {
     }
 
     /** 403 from {@code @RolesAllowed}: the caller is known but lacks the role. */
+    /** No token, or one that fails verification (signature, issuer, expiry, {@code alg: none}). */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return respond(401, "Unauthorized", "a valid bearer token is required (RS256, from the configured issuer)", null)
+                .header("WWW-Authenticate", "Bearer").build();
+    }
+
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return respond(403, "Forbidden", "this action needs a role the caller does not have", null).build();
