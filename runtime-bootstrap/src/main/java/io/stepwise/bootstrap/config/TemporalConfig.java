@@ -1,0 +1,24 @@
+package io.stepwise.bootstrap.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.stepwise.core.runtime.RuntimeContract;
+
+/** Where Temporal is and which task queue authored runs use; read by both services. */
+@ConfigMapping(prefix = "stepwise.temporal")
+public interface TemporalConfig {
+
+    /** host:port of the Temporal frontend. Env: {@code STEPWISE_TEMPORAL_TARGET}. */
+    @WithDefault("127.0.0.1:7233")
+    String target();
+
+    @WithDefault("default")
+    String namespace();
+
+    /**
+     * The authored-workflow task queue. The only way to rename it: producer and worker both read
+     * this key, so they cannot disagree (ARCHITECTURE.md, "The runtime contract").
+     */
+    @WithDefault(RuntimeContract.DEFAULT_TASK_QUEUE)
+    String taskQueue();
+}

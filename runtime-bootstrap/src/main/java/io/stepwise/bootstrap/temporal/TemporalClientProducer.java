@@ -1,0 +1,31 @@
+package io.stepwise.bootstrap.temporal;
+
+import io.stepwise.bootstrap.config.TemporalConfig;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The Temporal client both services use. Connecting is lazy: a service starts while Temporal is down. */
+public class TemporalClientProducer {
+
+    @Produces
+    @Singleton
+    WorkflowServiceStubs serviceStubs(TemporalConfig config) {
+        return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+                .setTarget(config.target()).build());
+    }
+
+    @Produces
+    @Singleton
+    WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalConfig config) {
+        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
+    }
+
+    void close(@Disposes WorkflowServiceStubs stubs) {
+        stubs.shutdown();
+    }
+}

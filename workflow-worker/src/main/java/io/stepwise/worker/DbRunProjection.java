@@ -1,0 +1,147 @@
+package io.stepwise.worker;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.core.runtime.ProjectionChange;
+import io.stepwise.core.runtime.RunProjectionHandler;
+import io.temporal.failure.ApplicationFailure;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Writes the interpreter's changes to the runs, steps and waits tables, one transaction per
+ * batch. Every write is an upsert keyed by (run id, step path, attempt) or guarded by the run's
+ * attempt, so a batch applied twice (Temporal retrying the activity) leaves the same rows.
+ */
+public class DbRunProjection extends RunProjectionHandler {
+    private static final String TERMINAL = "('SUCCEEDED', 'FAILED', 'CANCELED')";
+    private final DataSource db;
+    private final ObjectMapper json;
+    private Connection connection;
+
+    public DbRunProjection(DataSource db, ObjectMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    @Override
+    public synchronized void apply(ProjectionChange[] changes) {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            connection = c;
+            try {
+                super.apply(changes);
+                c.commit();
+            } catch (RuntimeException | Error e) {
+                c.rollback();
+                throw e;
+            } finally {
+                connection = null;
+            }
+        } catch (SQLException e) {
+            throw ApplicationFailure.newFailure("projection write failed: " + e.getMessage(), "DatabaseUnavailable");
+        }
+    }
+
+    @Override
+    protected void runStarted(ProjectionChange.RunStarted c) {
+        update("UPDATE runs SET status = 'RUNNING', attempt = ?, started_at = COALESCE(started_at, ?), "
+                        + "finished_at = NULL, error = NULL, updated_at = now() WHERE id = ? AND attempt <= ? "
+                        + "AND NOT (attempt = ? AND status IN " + TERMINAL + ")",
+                c.attempt(), ts(c.at()), uuid(c.runId()), c.attempt(), c.attempt());
+    }
+
+    @Override
+    protected void runFinished(ProjectionChange.RunFinished c) {
+        update("UPDATE runs SET status = ?, output = ?::jsonb, error = ?::jsonb, finished_at = ?, updated_at = now() "
+                        + "WHERE id = ? AND attempt <= ?",
+                c.status().name(), toJson(c.output()), toJson(c.error()), ts(c.at()), uuid(c.runId()), c.attempt());
+        update("UPDATE waits SET status = 'CANCELED', closed_at = ? WHERE run_id = ? AND attempt = ? AND status = 'WAITING'",
+                ts(c.at()), uuid(c.runId()), c.attempt());
+    }
+
+    @Override
+    protected void stepStarted(ProjectionChange.StepStarted c) {
+        update("INSERT INTO steps (run_id, path, attempt, step_id, uses, status, started_at, updated_at) "
+                        + "VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, now()) ON CONFLICT (run_id, path, attempt) DO NOTHING",
+                uuid(c.runId()), c.stepPath(), c.attempt(), stepId(c.stepPath()), c.uses(), ts(c.at()));
+    }
+
+    @Override
+    protected void stepFinished(ProjectionChange.StepFinished c) {
+        update("INSERT INTO steps (run_id, path, attempt, step_id, status, attempts, output, error, started_at, "
+                        + "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, now()) "
+                        + "ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status, "
+                        + "attempts = excluded.attempts, output = excluded.output, error = excluded.error, "
+                        + "started_at = COALESCE(steps.started_at, excluded.started_at), finished_at = excluded.finished_at, "
+                        + "updated_at = now()",
+                uuid(c.runId()), c.stepPath(), c.attempt(), stepId(c.stepPath()), c.status().name(), c.attempts(),
+                toJson(c.output()), toJson(c.error()), ts(c.at()), ts(c.at()));
+    }
+
+    @Override
+    protected void waitOpened(ProjectionChange.WaitOpened c) {
+        update("INSERT INTO waits (run_id, step_path, attempt, kind, event, correlation_key, status, due_at, opened_at) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, 'WAITING', ?, ?) ON CONFLICT (run_id, step_path, attempt) DO NOTHING",
+                uuid(c.runId()), c.stepPath(), c.attempt(), c.kind(), c.event(), c.correlationKey(),
+                c.dueAt() == null ? null : ts(c.dueAt()), ts(c.at()));
+        update("UPDATE steps SET status = 'WAITING', updated_at = now() WHERE run_id = ? AND path = ? AND attempt = ? "
+                + "AND status = 'RUNNING'", uuid(c.runId()), c.stepPath(), c.attempt());
+        update("UPDATE runs SET status = 'WAITING', updated_at = now() WHERE id = ? AND attempt = ? AND status = 'RUNNING'",
+                uuid(c.runId()), c.attempt());
+    }
+
+    @Override
+    protected void waitClosed(ProjectionChange.WaitClosed c) {
+        update("UPDATE waits SET status = ?, closed_at = ? WHERE run_id = ? AND step_path = ? AND attempt = ? "
+                + "AND status = 'WAITING'", c.outcome(), ts(c.at()), uuid(c.runId()), c.stepPath(), c.attempt());
+        update("UPDATE steps SET status = 'RUNNING', updated_at = now() WHERE run_id = ? AND path = ? AND attempt = ? "
+                + "AND status = 'WAITING'", uuid(c.runId()), c.stepPath(), c.attempt());
+        update("UPDATE runs SET status = 'RUNNING', updated_at = now() WHERE id = ? AND attempt = ? AND status = 'WAITING' "
+                        + "AND NOT EXISTS (SELECT 1 FROM waits WHERE run_id = ? AND attempt = ? AND status = 'WAITING')",
+                uuid(c.runId()), c.attempt(), uuid(c.runId()), c.attempt());
+    }
+
+    /** {@code notify-all[2].notify} → {@code notify}. */
+    static String stepId(String path) {
+        String last = path.substring(path.lastIndexOf('.') + 1);
+        int bracket = last.indexOf('[');
+        return bracket < 0 ? last : last.substring(0, bracket);
+    }
+
+    private void update(String sql, Object... params) {
+        try (PreparedStatement s = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private String toJson(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static UUID uuid(String id) {
+        return UUID.fromString(id);
+    }
+
+    private static Timestamp ts(String instant) {
+        return Timestamp.from(Instant.parse(instant));
+    }
+}

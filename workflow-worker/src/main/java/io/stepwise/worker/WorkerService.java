@@ -1,0 +1,147 @@
+package io.stepwise.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.stepwise.bootstrap.config.TemporalConfig;
+import io.stepwise.bootstrap.config.WorkerConfig;
+import io.stepwise.bootstrap.lease.QueueLease;
+import io.stepwise.core.runtime.ActionActivitiesImpl;
+import io.stepwise.core.runtime.AuthoredWorkflowImpl;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import javax.sql.DataSource;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The worker's life: check the schema, claim the task queue (ARCHITECTURE.md, "Queue ownership
+ * guard"), then poll; heartbeat the claim while running; on shutdown stop polling, let running
+ * activities finish within the grace period, and release the claim. A claim held by another
+ * owner stops the process with exit code 3 before it ever polls.
+ */
+@ApplicationScoped
+public class WorkerService {
+    private static final Logger LOG = Logger.getLogger(WorkerService.class);
+    static final int EXIT_QUEUE_OWNED = 3;
+    static final int EXIT_SCHEMA = 4;
+
+    private final TemporalConfig temporal;
+    private final WorkerConfig config;
+    private final QueueLease lease;
+    private final SchemaCheck schema;
+    private final WorkflowServiceStubs stubs;
+    private final DataSource db;
+    private final ObjectMapper json;
+    private final String instance;
+    private WorkerFactory factory;
+    private ScheduledExecutorService heartbeat;
+
+    public WorkerService(TemporalConfig temporal, WorkerConfig config, QueueLease lease, SchemaCheck schema,
+                         WorkflowServiceStubs stubs, DataSource db, ObjectMapper json) {
+        this.temporal = temporal;
+        this.config = config;
+        this.lease = lease;
+        this.schema = schema;
+        this.stubs = stubs;
+        this.db = db;
+        this.json = json;
+        this.instance = config.owner() + "@" + hostName() + ":" + ProcessHandle.current().pid();
+    }
+
+    /** {@code <owner>@<host>:<pid>}: the Temporal identity and the lease's instance. */
+    public String instance() {
+        return instance;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        String problem = schema.problem();
+        if (problem != null) {
+            LOG.errorf("worker_refused reason=schema detail=\"%s\"", problem);
+            Quarkus.asyncExit(EXIT_SCHEMA);
+            return;
+        }
+        String queue = temporal.taskQueue();
+        Optional<QueueLease.Holder> holder = lease.claim(queue, config.owner(), instance, build(), config.leaseTtl());
+        if (holder.isPresent()) {
+            QueueLease.Holder h = holder.get();
+            LOG.errorf("worker_refused reason=queue_owned queue=%s holder_owner=%s holder_instance=%s "
+                            + "holder_last_heartbeat=%s my_owner=%s: another owner's worker polls this queue; "
+                            + "stop it, or give this worker the same STEPWISE_WORKER_OWNER to join it",
+                    queue, h.owner(), h.instance(), h.heartbeatAt(), config.owner());
+            Quarkus.asyncExit(EXIT_QUEUE_OWNED);
+            return;
+        }
+        WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+                .setNamespace(temporal.namespace()).setIdentity(instance).build());
+        factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
+        var worker = factory.newWorker(queue);
+        worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
+        worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
+                new DbRunProjection(db, json));
+        factory.start();
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "stepwise-lease-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.heartbeat().toMillis();
+        heartbeat.scheduleAtFixedRate(() -> beat(queue), every, every, TimeUnit.MILLISECONDS);
+        LOG.infof("worker_started queue=%s owner=%s instance=%s namespace=%s", queue, config.owner(), instance,
+                temporal.namespace());
+    }
+
+    private void beat(String queue) {
+        try {
+            if (!lease.heartbeat(queue, instance)) {
+                // our row is gone (we were presumed dead and another owner took over): stop polling
+                LOG.errorf("worker_lease_lost queue=%s instance=%s", queue, instance);
+                Quarkus.asyncExit(EXIT_QUEUE_OWNED);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("worker_heartbeat_failed queue=%s reason=%s", queue, e.getMessage());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (factory == null) {
+            return;
+        }
+        heartbeat.shutdownNow();
+        Duration grace = config.shutdownGrace();
+        LOG.infof("worker_stopping instance=%s grace=%s", instance, grace);
+        factory.shutdown();
+        factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            lease.release(temporal.taskQueue(), instance);
+        } catch (RuntimeException e) {
+            LOG.warnf("worker_release_failed reason=%s", e.getMessage());
+        }
+        LOG.infof("worker_stopped instance=%s", instance);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown-host";
+        }
+    }
+
+    private static String build() {
+        String version = WorkerService.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,257 @@
+package io.stepwise.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.stepwise.bootstrap.lease.QueueLease;
+import io.stepwise.core.dsl.LoadResult;
+import io.stepwise.core.dsl.WorkflowParser;
+import io.stepwise.core.runtime.EventSignal;
+import io.stepwise.core.runtime.ProjectionChange;
+import io.stepwise.core.runtime.RunInput;
+import io.stepwise.core.runtime.RunResult;
+import io.stepwise.core.runtime.RunStatus;
+import io.stepwise.core.runtime.RuntimeContract;
+import io.stepwise.core.runtime.StepStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The workflow-worker against a real Postgres and Temporal's test server: it claims the queue,
+ * runs authored workflows, and its projection shows the run, steps and waits in the database.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = WorkerTestResource.class, restrictToAnnotatedClass = false)
+class WorkerRunTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static WorkflowServiceStubs stubs;
+
+    @Inject
+    DataSource db;
+    @Inject
+    QueueLease lease;
+    @Inject
+    WorkerService worker;
+
+    private static WorkflowClient client() {
+        if (stubs == null) {
+            stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+                    .setTarget(System.getProperty(WorkerTestResource.TARGET_PROPERTY)).build());
+        }
+        return WorkflowClient.newInstance(stubs);
+    }
+
+    @AfterAll
+    static void closeClient() {
+        if (stubs != null) {
+            stubs.shutdown();
+        }
+    }
+
+    /** Stores a definition, its version and a PENDING run the way the api-server does; answers run and version ids. */
+    private String[] storeRun(String yaml) throws SQLException {
+        LoadResult loaded = new WorkflowParser().parse(yaml);
+        assertThat(loaded.violations()).isEmpty();
+        UUID definition = UUID.randomUUID();
+        UUID version = UUID.randomUUID();
+        UUID run = UUID.randomUUID();
+        String ref = "test." + loaded.definition().name() + "-" + definition.toString().substring(0, 8);
+        try (Connection c = db.getConnection()) {
+            execute(c, "INSERT INTO definitions (id, ref, pack, name, source, status) VALUES (?, ?, 'test', ?, 'API', 'ACTIVE')",
+                    definition, ref, loaded.definition().name());
+            execute(c, "INSERT INTO definition_versions (id, definition_id, seq, content_hash, definition, yaml_source) "
+                    + "VALUES (?, ?, 1, ?, ?::jsonb, ?)", version, definition, loaded.contentHash(), loaded.canonicalJson(), yaml);
+            execute(c, "INSERT INTO runs (id, definition_id, version_id, workflow_ref, status, inputs, inputs_redacted) "
+                    + "VALUES (?, ?, ?, ?, 'PENDING', '{}', '{}')", run, definition, version, ref);
+        }
+        return new String[]{run.toString(), version.toString(), ref};
+    }
+
+    private static WorkflowStub start(String[] ids) {
+        WorkflowStub stub = client().newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
+                .setTaskQueue(RuntimeContract.DEFAULT_TASK_QUEUE).setWorkflowId(RuntimeContract.workflowId(ids[0])).build());
+        stub.start(new RunInput(ids[0], ids[2], ids[1], JSON.createObjectNode(), 1, Map.of()));
+        return stub;
+    }
+
+    @Test
+    void runExecutesOnTheWorkerAndItsProjectionIsInPostgres() throws Exception {
+        String[] ids = storeRun("""
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: hello
+                steps:
+                  - id: greet
+                    uses: log
+                    with: { message: "hello" }
+                  - id: shape
+                    uses: transform
+                    with: { value: { answer: 42 } }
+                outputs:
+                  answer: ${{ steps.shape.output.answer }}
+                """);
+
+        RunResult result = start(ids).getResult(60, TimeUnit.SECONDS, RunResult.class);
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(query("SELECT status, output->>'answer', started_at IS NOT NULL, finished_at IS NOT NULL FROM runs WHERE id = ?",
+                UUID.fromString(ids[0]))).containsExactly(List.of("SUCCEEDED", "42", true, true));
+        assertThat(query("SELECT path, step_id, uses, status, attempts FROM steps WHERE run_id = ? ORDER BY started_at, path",
+                UUID.fromString(ids[0]))).containsExactly(
+                List.of("greet", "greet", "log", "SUCCEEDED", 1),
+                List.of("shape", "shape", "transform", "SUCCEEDED", 1));
+    }
+
+    @Test
+    void waitingRunShowsItsWaitAndASignalCompletesIt() throws Exception {
+        String[] ids = storeRun("""
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: approval
+                steps:
+                  - id: approve
+                    uses: event.wait
+                    with: { event: approval, correlationKey: "t-1" }
+                outputs:
+                  by: ${{ steps.approve.output.user }}
+                """);
+        UUID run = UUID.fromString(ids[0]);
+        WorkflowStub stub = start(ids);
+
+        assertThat(poll(() -> query("SELECT status FROM runs WHERE id = ?", run), List.of(List.of("WAITING"))))
+                .as("the run shows WAITING").isTrue();
+        assertThat(query("SELECT kind, event, correlation_key, status FROM waits WHERE run_id = ?", run))
+                .containsExactly(List.of("EVENT", "approval", "t-1", "WAITING"));
+        assertThat(query("SELECT status FROM steps WHERE run_id = ? AND path = 'approve'", run))
+                .containsExactly(List.of("WAITING"));
+
+        stub.signal(RuntimeContract.EVENT_SIGNAL, new EventSignal("approval", "t-1", JSON.createObjectNode().put("user", "ann")));
+        RunResult result = stub.getResult(60, TimeUnit.SECONDS, RunResult.class);
+
+        assertThat(result.output().path("by").asText()).isEqualTo("ann");
+        assertThat(query("SELECT status FROM waits WHERE run_id = ?", run)).containsExactly(List.of("SIGNALED"));
+        assertThat(query("SELECT status FROM runs WHERE id = ?", run)).containsExactly(List.of("SUCCEEDED"));
+    }
+
+    @Test
+    void applyingTheSameChangesTwiceLeavesTheSameRows() throws Exception {
+        String[] ids = storeRun("apiVersion: stepwise/v1\nkind: Workflow\nname: twice\nsteps:\n  - id: a\n    uses: noop\n");
+        UUID run = UUID.fromString(ids[0]);
+        String at = "2026-11-22T10:00:00Z";
+        ProjectionChange[] batch = {
+                new ProjectionChange.RunStarted(ids[0], 1, at),
+                new ProjectionChange.StepStarted(ids[0], 1, at, "loop[0].a", "noop"),
+                new ProjectionChange.StepFinished(ids[0], 1, at, "loop[0].a", StepStatus.SUCCEEDED,
+                        JSON.createObjectNode().put("v", 1), null, 2)};
+        DbRunProjection projection = new DbRunProjection(db, JSON);
+
+        projection.apply(batch);
+        List<List<Object>> once = query("SELECT path, step_id, status, attempts, output->>'v' FROM steps WHERE run_id = ?", run);
+        projection.apply(batch);
+
+        assertThat(query("SELECT path, step_id, status, attempts, output->>'v' FROM steps WHERE run_id = ?", run))
+                .isEqualTo(once).containsExactly(List.of("loop[0].a", "a", "SUCCEEDED", 2, "1"));
+        assertThat(query("SELECT status FROM runs WHERE id = ?", run)).containsExactly(List.of("RUNNING"));
+    }
+
+    @Test
+    void anotherOwnerIsRefusedWhileThisWorkerHoldsTheQueue() {
+        var refused = lease.claim(RuntimeContract.DEFAULT_TASK_QUEUE, "someone-else", "someone-else@host:1", "dev",
+                Duration.ofSeconds(30));
+
+        assertThat(refused).hasValueSatisfying(holder -> {
+            assertThat(holder.owner()).isEqualTo("workflow-worker");
+            assertThat(holder.instance()).isEqualTo(worker.instance());
+            assertThat(holder.heartbeatAt()).isNotNull();
+        });
+    }
+
+    @Test
+    void aReplicaOfTheSameOwnerJoins() {
+        String replica = "workflow-worker@other-host:7";
+
+        assertThat(lease.claim(RuntimeContract.DEFAULT_TASK_QUEUE, "workflow-worker", replica, "dev", Duration.ofSeconds(30)))
+                .isEmpty();
+        assertThat(lease.all()).extracting(QueueLease.Lease::instance).contains(worker.instance(), replica);
+        lease.release(RuntimeContract.DEFAULT_TASK_QUEUE, replica);
+    }
+
+    @Test
+    void aLeaseWhoseHeartbeatExpiredIsTakenOver() throws SQLException {
+        String queue = "expired-" + UUID.randomUUID();
+        assertThat(lease.claim(queue, "old-owner", "old@host:1", "dev", Duration.ofSeconds(30))).isEmpty();
+        try (Connection c = db.getConnection()) {
+            execute(c, "UPDATE queue_leases SET heartbeat_at = now() - interval '5 minutes' WHERE queue = ?", queue);
+        }
+
+        assertThat(lease.claim(queue, "new-owner", "new@host:2", "dev", Duration.ofSeconds(30))).isEmpty();
+        assertThat(lease.all()).filteredOn(l -> l.queue().equals(queue)).extracting(QueueLease.Lease::owner)
+                .containsExactly("new-owner");
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private interface Query {
+        List<List<Object>> run() throws SQLException;
+    }
+
+    /** Polls until the query answers {@code expected}; the bound only guards against a hang. */
+    private static boolean poll(Query query, List<List<Object>> expected) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            if (query.run().equals(expected)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private List<List<Object>> query(String sql, Object... params) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                while (rs.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int i = 1; i <= n; i++) {
+                        row.add(rs.getObject(i));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static void execute(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                s.setObject(i + 1, params[i]);
+            }
+            s.executeUpdate();
+        }
+    }
+}
