@@ -7,6 +7,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.config.WorkerConfig;
 import io.stepwise.bootstrap.lease.QueueLease;
+import io.stepwise.bootstrap.projection.DbDefinitionActivities;
+import io.stepwise.bootstrap.projection.DbRunProjection;
 import io.stepwise.core.runtime.ActionActivitiesImpl;
 import io.stepwise.core.runtime.AuthoredWorkflowImpl;
 import io.temporal.client.WorkflowClient;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stepwise.bootstrap.lease.QueueLease;
+import io.stepwise.bootstrap.projection.DbRunProjection;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.runtime.EventSignal;

@@ -2,6 +2,7 @@ package io.stepwise.api.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.stepwise.bootstrap.testing.TestPostgres;
+import io.temporal.testserver.TestServer;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.Map;
 
 /**
  * What an api-server test needs: a database of its own, a fresh RSA key pair (generated here,
- * never stored in the repository) whose public half the server trusts, and an empty packs root.
+ * never stored in the repository) whose public half the server trusts, an empty packs root, and
+ * Temporal's test server on a loopback port in real time.
  * The private key and the packs root reach the tests through system properties.
  */
 public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager {
@@ -21,7 +23,10 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
     static final String PRIVATE_KEY_PROPERTY = "stepwise.test.private-key";
     static final String PACKS_PROPERTY = "stepwise.test.packs-dir";
 
+    static final String TEMPORAL_PROPERTY = "stepwise.test.temporal-target";
+
     private TestPostgres postgres;
+    private TestServer.PortBoundTestServer temporal;
 
     @Override
     public Map<String, String> start() {
@@ -39,7 +44,15 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
             System.setProperty(PRIVATE_KEY_PROPERTY, Base64.getEncoder().encodeToString(keys.getPrivate().getEncoded()));
             System.setProperty(PACKS_PROPERTY, packs.toString());
 
+            int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            temporal = TestServer.createPortBoundServer(port, true);
+            System.setProperty(TEMPORAL_PROPERTY, "127.0.0.1:" + port);
+
             Map<String, String> config = new HashMap<>();
+            config.put("stepwise.temporal.target", "127.0.0.1:" + port);
             config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
             if (postgres.user() != null) {
                 config.put("quarkus.datasource.username", postgres.user());
@@ -56,6 +69,9 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
+        if (temporal != null) {
+            temporal.close();
+        }
         try {
             if (postgres != null) {
                 postgres.close();

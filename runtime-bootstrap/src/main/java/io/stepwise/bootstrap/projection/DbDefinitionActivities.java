@@ -1,4 +1,4 @@
-package io.stepwise.worker;
+package io.stepwise.bootstrap.projection;
 
 import io.stepwise.core.runtime.DefinitionActivities;
 import io.temporal.failure.ApplicationFailure;

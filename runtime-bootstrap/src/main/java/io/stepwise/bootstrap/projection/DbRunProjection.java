@@ -1,4 +1,4 @@
-package io.stepwise.worker;
+package io.stepwise.bootstrap.projection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -109,7 +109,7 @@ public class DbRunProjection extends RunProjectionHandler {
     }
 
     /** {@code notify-all[2].notify} → {@code notify}. */
-    static String stepId(String path) {
+    public static String stepId(String path) {
         String last = path.substring(path.lastIndexOf('.') + 1);
         int bracket = last.indexOf('[');
         return bracket < 0 ? last : last.substring(0, bracket);

@@ -1,0 +1,167 @@
+package io.stepwise.api.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.api.error.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The read side of runs: the run document and the list, from Postgres only (never from Temporal). */
+@ApplicationScoped
+public class RunQueries {
+    static final int MAX_LIMIT = 200;
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    public RunQueries(EntityManager em, ObjectMapper json) {
+        this.em = em;
+        this.json = json;
+    }
+
+    @Transactional
+    public Optional<RunViews.Run> get(UUID id) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT r.id, r.workflow_ref, r.version_id, v.seq, r.status, r.attempt, r.execution_key,
+                       r.inputs_redacted::text, r.output::text, r.error::text, r.replay_of, r.created_at, r.started_at,
+                       r.finished_at
+                FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id""")
+                .setParameter("id", id).getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] r = rows.get(0);
+        int attempt = ((Number) r[5]).intValue();
+        return Optional.of(new RunViews.Run(r[0].toString(),
+                new RunViews.WorkflowRef((String) r[1], r[2].toString(), ((Number) r[3]).intValue()),
+                (String) r[4], attempt, (String) r[6], tree(r[7]), tree(r[8]), tree(r[9]),
+                r[10] == null ? null : r[10].toString(), instant(r[11]), instant(r[12]), instant(r[13]),
+                steps(id), waits(id, attempt), null));
+    }
+
+    private List<RunViews.Step> steps(UUID run) {
+        // the newest attempt of each step path: a resumed run shows what its steps did last
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT DISTINCT ON (path) path, step_id, uses, status, attempts, started_at, finished_at,
+                       output::text, error::text
+                FROM steps WHERE run_id = :run ORDER BY path, attempt DESC""")
+                .setParameter("run", run).getResultList();
+        List<RunViews.Step> steps = new ArrayList<>();
+        for (Object[] r : rows) {
+            steps.add(new RunViews.Step((String) r[0], (String) r[1], (String) r[2], (String) r[3],
+                    ((Number) r[4]).intValue(), instant(r[5]), instant(r[6]), tree(r[7]), tree(r[8])));
+        }
+        steps.sort((a, b) -> {
+            Instant x = a.startedAt() == null ? a.finishedAt() : a.startedAt();
+            Instant y = b.startedAt() == null ? b.finishedAt() : b.startedAt();
+            int byTime = x == null || y == null ? 0 : x.compareTo(y);
+            return byTime != 0 ? byTime : a.path().compareTo(b.path());
+        });
+        return steps;
+    }
+
+    private List<RunViews.Wait> waits(UUID run, int attempt) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                SELECT step_path, kind, event, correlation_key, status, due_at FROM waits
+                WHERE run_id = :run AND attempt = :attempt ORDER BY opened_at, step_path""")
+                .setParameter("run", run).setParameter("attempt", attempt).getResultList();
+        return rows.stream().map(r -> new RunViews.Wait((String) r[0], (String) r[1], (String) r[2], (String) r[3],
+                (String) r[4], instant(r[5]))).toList();
+    }
+
+    /** Newest first; the cursor is the last item's (created_at, id), opaque to callers. */
+    @Transactional
+    public io.stepwise.api.definitions.DefinitionViews.Page<RunViews.Summary> list(String workflow, String status,
+                                                                                   Integer limit, String cursor) {
+        int size = limit == null ? 50 : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw new ApiException.BadRequest("limit must be from 1 to " + MAX_LIMIT);
+        }
+        StringBuilder sql = new StringBuilder("SELECT id, workflow_ref, status, attempt, execution_key, created_at, "
+                + "started_at, finished_at FROM runs WHERE 1 = 1");
+        if (workflow != null && !workflow.isBlank()) {
+            sql.append(" AND workflow_ref = :workflow");
+        }
+        if (status != null && !status.isBlank()) {
+            sql.append(" AND status = :status");
+        }
+        Object[] after = cursor == null || cursor.isBlank() ? null : decode(cursor);
+        if (after != null) {
+            sql.append(" AND (created_at, id) < (:afterTime, :afterId)");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        var query = em.createNativeQuery(sql.toString()).setParameter("limit", size + 1);
+        if (workflow != null && !workflow.isBlank()) {
+            query.setParameter("workflow", workflow);
+        }
+        if (status != null && !status.isBlank()) {
+            query.setParameter("status", status.toUpperCase());
+        }
+        if (after != null) {
+            query.setParameter("afterTime", after[0]).setParameter("afterId", after[1]);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = query.getResultList();
+        List<RunViews.Summary> items = new ArrayList<>();
+        for (int i = 0; i < Math.min(size, rows.size()); i++) {
+            Object[] r = rows.get(i);
+            items.add(new RunViews.Summary(r[0].toString(), (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
+                    (String) r[4], instant(r[5]), instant(r[6]), instant(r[7])));
+        }
+        String next = null;
+        if (rows.size() > size) {
+            RunViews.Summary last = items.get(items.size() - 1);
+            next = Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.createdAt().toString() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+        }
+        return new io.stepwise.api.definitions.DefinitionViews.Page<>(items, next);
+    }
+
+    private static Object[] decode(String cursor) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+            return new Object[]{OffsetDateTime.parse(parts[0].replace("Z", "+00:00")), UUID.fromString(parts[1])};
+        } catch (RuntimeException e) {
+            throw new ApiException.BadRequest("cursor is not one this server gave out");
+        }
+    }
+
+    private JsonNode tree(Object text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readTree(text.toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored JSON does not read", e);
+        }
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        throw new IllegalStateException("not a timestamp: " + value.getClass());
+    }
+}

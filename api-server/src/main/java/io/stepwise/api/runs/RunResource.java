@@ -1,0 +1,98 @@
+package io.stepwise.api.runs;
+
+import io.stepwise.api.definitions.DefinitionViews;
+import io.stepwise.api.definitions.Roles;
+import io.stepwise.api.error.ApiException;
+import io.stepwise.core.runtime.EventSignal;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.util.UUID;
+
+/** Runs (API.md, "Runs"): launch, list, read, signal, cancel. */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class RunResource {
+    private final RunService runs;
+    private final RunQueries queries;
+    private final SecurityIdentity identity;
+
+    public RunResource(RunService runs, RunQueries queries, SecurityIdentity identity) {
+        this.runs = runs;
+        this.queries = queries;
+        this.identity = identity;
+    }
+
+    @POST
+    @Path("/workflows/{ref}/runs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
+    public Response launch(@PathParam("ref") String ref, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                           RunViews.LaunchRequest request) {
+        String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
+                : request == null ? null : request.executionKey();
+        RunService.Launched launched = runs.launch(ref, request == null ? null : request.inputs(), key,
+                identity.getPrincipal().getName());
+        RunViews.Run run = queries.get(launched.runId()).orElseThrow();
+        URI location = URI.create("/api/v1/runs/" + run.id());
+        return (launched.created() ? Response.created(location) : Response.ok().location(location)).entity(run).build();
+    }
+
+    @GET
+    @Path("/runs")
+    @RolesAllowed(Roles.VIEWER)
+    public DefinitionViews.Page<RunViews.Summary> list(@QueryParam("workflow") String workflow,
+                                                       @QueryParam("status") String status,
+                                                       @QueryParam("limit") Integer limit,
+                                                       @QueryParam("cursor") String cursor) {
+        return queries.list(workflow, status, limit, cursor);
+    }
+
+    @GET
+    @Path("/runs/{id}")
+    @RolesAllowed(Roles.VIEWER)
+    public RunViews.Run get(@PathParam("id") String id) {
+        return queries.get(runId(id)).orElseThrow(() -> new ApiException.NotFound("no run " + id));
+    }
+
+    @POST
+    @Path("/runs/{id}/signals")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
+    public Response signal(@PathParam("id") String id, RunViews.SignalRequest request) {
+        if (request == null || request.event() == null || request.event().isBlank()) {
+            throw new ApiException.BadRequest("'event' is required",
+                    java.util.List.of(io.stepwise.api.error.Problem.Error.ofField("event", "required")));
+        }
+        runs.signal(runId(id), new EventSignal(request.event(), request.correlationKey(), request.payload()),
+                identity.getPrincipal().getName());
+        return Response.accepted().build();
+    }
+
+    @POST
+    @Path("/runs/{id}/cancel")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response cancel(@PathParam("id") String id) {
+        runs.cancel(runId(id), identity.getPrincipal().getName());
+        return Response.accepted().build();
+    }
+
+    private static UUID runId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.NotFound("no run " + id);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package io.stepwise.api.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.api.error.ApiException;
+import io.stepwise.api.error.Problem;
+import io.stepwise.bootstrap.config.TemporalConfig;
+import io.stepwise.bootstrap.persistence.DefinitionEntity;
+import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
+import io.stepwise.bootstrap.persistence.RunEntity;
+import io.stepwise.core.dsl.LoadResult;
+import io.stepwise.core.dsl.WorkflowDefinition;
+import io.stepwise.core.dsl.WorkflowParser;
+import io.stepwise.core.inputs.InputValidator;
+import io.stepwise.core.redact.Redactor;
+import io.stepwise.core.runtime.EventSignal;
+import io.stepwise.core.runtime.RunInput;
+import io.stepwise.core.runtime.RuntimeContract;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import org.jboss.logging.Logger;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Launch, signal and cancel. A launch commits the run row first and only then asks Temporal to
+ * start {@code stepwise-run-<runId>} (ARCHITECTURE.md, "A run, end to end"); if Temporal is down
+ * the run stays PENDING and nothing is lost. The fixed workflow id makes a second start a no-op.
+ */
+@ApplicationScoped
+public class RunService {
+    private static final Logger LOG = Logger.getLogger(RunService.class);
+
+    /** A launch's outcome: the run, and whether it was created now (201) or found by its key (200). */
+    public record Launched(UUID runId, boolean created) {
+    }
+
+    private final WorkflowParser parser;
+    private final WorkflowClient temporal;
+    private final TemporalConfig temporalConfig;
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    public RunService(WorkflowParser parser, WorkflowClient temporal, TemporalConfig temporalConfig, EntityManager em,
+                      ObjectMapper json) {
+        this.parser = parser;
+        this.temporal = temporal;
+        this.temporalConfig = temporalConfig;
+        this.em = em;
+        this.json = json;
+    }
+
+    public Launched launch(String ref, JsonNode inputs, String executionKey, String actor) {
+        Launched launched = QuarkusTransaction.requiringNew().call(() -> insertRun(ref, inputs, executionKey, actor));
+        if (launched.created()) {
+            startExecution(launched.runId());
+        }
+        return launched;
+    }
+
+    private Launched insertRun(String ref, JsonNode inputs, String executionKey, String actor) {
+        DefinitionEntity definition = DefinitionEntity.findByRef(ref)
+                .orElseThrow(() -> new ApiException.NotFound("no workflow " + ref));
+        if (executionKey != null) {
+            Optional<RunEntity> existing = RunEntity.findByKey(definition.id, executionKey);
+            if (existing.isPresent()) {
+                return new Launched(existing.get().id, false);
+            }
+        }
+        if (DefinitionEntity.ARCHIVED.equals(definition.status)) {
+            throw new ApiException.Conflict("workflow " + ref + " is archived; new runs can't start");
+        }
+        if (definition.currentVersionId == null) {
+            throw new ApiException.Conflict("workflow " + ref + " has no version that loads: " + definition.loadError);
+        }
+        DefinitionVersionEntity version = DefinitionVersionEntity.findById(definition.currentVersionId);
+        WorkflowDefinition def = load(version);
+        InputValidator.Result checked = InputValidator.validate(def, inputs);
+        if (!checked.valid()) {
+            throw new ApiException.BadRequest("the inputs do not match the workflow's inputs",
+                    checked.violations().stream().map(v -> Problem.Error.ofField(v.path(), v.message())).toList());
+        }
+        // one run per (workflow, key): concurrent launches with one key serialize here
+        if (executionKey != null) {
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:k))")
+                    .setParameter("k", definition.id + "/" + executionKey).getSingleResult();
+            Optional<RunEntity> existing = RunEntity.findByKey(definition.id, executionKey);
+            if (existing.isPresent()) {
+                return new Launched(existing.get().id, false);
+            }
+        }
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        RunEntity run = new RunEntity();
+        run.id = UUID.randomUUID();
+        run.definitionId = definition.id;
+        run.versionId = version.id;
+        run.workflowRef = ref;
+        run.status = "PENDING";
+        run.attempt = 1;
+        run.executionKey = executionKey;
+        run.inputs = checked.values();
+        run.inputsRedacted = Redactor.forRun(def, checked.values()).redactInputs(checked.values());
+        run.createdBy = actor;
+        run.createdAt = now;
+        run.updatedAt = now;
+        run.persist();
+        audit(run.id, "LAUNCHED", actor, json.createObjectNode().put("version", version.seq)
+                .put("executionKey", executionKey));
+        return new Launched(run.id, true);
+    }
+
+    /** Asks Temporal to start the run; a failure leaves it PENDING for the reconciler. */
+    void startExecution(UUID runId) {
+        RunEntity run = QuarkusTransaction.requiringNew().call(() -> RunEntity.<RunEntity>findById(runId));
+        WorkflowStub stub = temporal.newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
+                .setTaskQueue(temporalConfig.taskQueue())
+                .setWorkflowId(RuntimeContract.workflowId(runId.toString()))
+                .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build());
+        try {
+            stub.start(new RunInput(runId.toString(), run.workflowRef, run.versionId.toString(), run.inputs,
+                    run.attempt, Map.of()));
+        } catch (WorkflowExecutionAlreadyStarted already) {
+            LOG.debugf("run_already_started run_id=%s", runId);
+        } catch (RuntimeException e) {
+            LOG.warnf("run_start_deferred run_id=%s reason=%s", runId, e.getMessage());
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "UPDATE runs SET started_in_temporal = true, updated_at = now() WHERE id = :id")
+                .setParameter("id", runId).executeUpdate());
+    }
+
+    public void signal(UUID runId, EventSignal signal, String actor) {
+        RunEntity run = activeRun(runId, "signaled");
+        stub(run).signal(RuntimeContract.EVENT_SIGNAL, signal);
+        QuarkusTransaction.requiringNew().run(() -> audit(runId, "SIGNALED", actor, json.createObjectNode()
+                .put("event", signal.event()).put("correlationKey", signal.correlationKey())));
+    }
+
+    public void cancel(UUID runId, String actor) {
+        RunEntity run = activeRun(runId, "canceled");
+        stub(run).cancel();
+        QuarkusTransaction.requiringNew().run(() -> audit(runId, "CANCELED", actor, null));
+    }
+
+    private RunEntity activeRun(UUID runId, String action) {
+        RunEntity run = QuarkusTransaction.requiringNew().call(() -> RunEntity.<RunEntity>findById(runId));
+        if (run == null) {
+            throw new ApiException.NotFound("no run " + runId);
+        }
+        if (run.terminal()) {
+            throw new ApiException.Conflict("run " + runId + " is " + run.status + " and can't be " + action);
+        }
+        return run;
+    }
+
+    private WorkflowStub stub(RunEntity run) {
+        return temporal.newUntypedWorkflowStub(RuntimeContract.workflowId(run.id.toString()));
+    }
+
+    private WorkflowDefinition load(DefinitionVersionEntity version) {
+        try {
+            LoadResult loaded = parser.fromStoredJson(json.readTree(version.definition));
+            if (!loaded.valid()) {
+                throw new ApiException.Conflict("the current version no longer loads: " + loaded.summary());
+            }
+            return loaded.definition();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored definition is not JSON", e);
+        }
+    }
+
+    private void audit(UUID runId, String kind, String actor, JsonNode details) {
+        em.createNativeQuery("INSERT INTO run_events (run_id, kind, actor, details) VALUES (:run, :kind, :actor, "
+                        + "CAST(:details AS jsonb))")
+                .setParameter("run", runId).setParameter("kind", kind).setParameter("actor", actor)
+                .setParameter("details", details == null ? null : details.toString()).executeUpdate();
+    }
+}

@@ -1,0 +1,40 @@
+package io.stepwise.api.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Request and response bodies of the run endpoints (API.md, "Runs"). */
+public final class RunViews {
+    private RunViews() {
+    }
+
+    public record LaunchRequest(JsonNode inputs, String executionKey) {
+    }
+
+    public record SignalRequest(String event, String correlationKey, JsonNode payload) {
+    }
+
+    public record WorkflowRef(String ref, String versionId, int versionSeq) {
+    }
+
+    public record Step(String path, String id, String uses, String status, int attempts, Instant startedAt,
+                       Instant finishedAt, JsonNode output, JsonNode error) {
+    }
+
+    public record Wait(String stepPath, String kind, String event, String correlationKey, String status, Instant dueAt) {
+    }
+
+    public record Stuck(String reason, Instant since) {
+    }
+
+    public record Run(String id, WorkflowRef workflow, String status, int attempt, String executionKey, JsonNode inputs,
+                      JsonNode output, JsonNode error, String replayOf, Instant createdAt, Instant startedAt,
+                      Instant finishedAt, List<Step> steps, List<Wait> waits, Stuck stuck) {
+    }
+
+    public record Summary(String id, String workflow, String status, int attempt, String executionKey, Instant createdAt,
+                          Instant startedAt, Instant finishedAt) {
+    }
+}

@@ -1,0 +1,178 @@
+package io.stepwise.api.runs;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import io.stepwise.api.testing.StepwiseTestResource;
+import io.stepwise.api.testing.TestPacks;
+import io.stepwise.api.testing.TestTokens;
+import io.stepwise.api.testing.TestWorker;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+
+/** Whole runs through HTTP: the API launches, a worker on the test server executes, the API shows it from Postgres. */
+@QuarkusTest
+@QuarkusTestResource(value = StepwiseTestResource.class, restrictToAnnotatedClass = false)
+class RunApiTest {
+    @Inject
+    DataSource db;
+
+    @BeforeEach
+    void workerAndPack() {
+        TestWorker.ensureStarted(db);
+        TestPacks.write("runs", "approve.yaml", """
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: approve
+                inputs:
+                  ticket: { type: string, required: true }
+                  priority: { type: integer, default: 3, maximum: 5 }
+                  token: { type: string, secret: true }
+                steps:
+                  - id: shape
+                    uses: transform
+                    with: { value: { ticket: "${{ inputs.ticket }}", urgent: "${{ inputs.priority >= 4 }}" } }
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval, correlationKey: "${{ inputs.ticket }}" }
+                outputs:
+                  by: ${{ steps.approval.output.user }}
+                  urgent: ${{ steps.shape.output.urgent }}
+                """);
+        given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+    }
+
+    private static RequestSpecification operator() {
+        return given().auth().oauth2(TestTokens.as("stepwise.operator")).contentType(ContentType.JSON);
+    }
+
+    private static String launch(String body) {
+        return operator().body(body).post("/api/v1/workflows/runs.approve/runs").then().statusCode(201)
+                .header("Location", notNullValue()).extract().path("id");
+    }
+
+    private static boolean waitFor(String runId, String status) throws InterruptedException {
+        for (int i = 0; i < 300; i++) {
+            String now = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + runId)
+                    .then().statusCode(200).extract().path("status");
+            if (status.equals(now)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    @Test
+    void launchedRunWaitsShowsItsWaitAndASignalCompletesIt() throws InterruptedException {
+        String run = launch("{\"inputs\": {\"ticket\": \"T-1\", \"priority\": 4, \"token\": \"s3cret-value\"}}");
+
+        assertThat(waitFor(run, "WAITING")).as("the run reaches WAITING").isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then().statusCode(200)
+                .body("workflow.ref", equalTo("runs.approve"))
+                .body("workflow.versionSeq", equalTo(1))
+                .body("inputs.priority", equalTo(4))
+                .body("inputs.token", equalTo("[REDACTED]"))
+                .body("steps.find { it.path == 'shape' }.status", equalTo("SUCCEEDED"))
+                .body("steps.find { it.path == 'approval' }.status", equalTo("WAITING"))
+                .body("waits[0].event", equalTo("approval"))
+                .body("waits[0].correlationKey", equalTo("T-1"))
+                .body("waits[0].status", equalTo("WAITING"));
+
+        operator().body("{\"event\": \"approval\", \"correlationKey\": \"T-2\", \"payload\": {\"user\": \"eve\"}}")
+                .post("/api/v1/runs/" + run + "/signals").then().statusCode(202);
+        operator().body("{\"event\": \"approval\", \"correlationKey\": \"T-1\", \"payload\": {\"user\": \"ann\"}}")
+                .post("/api/v1/runs/" + run + "/signals").then().statusCode(202);
+
+        assertThat(waitFor(run, "SUCCEEDED")).as("the matching signal completes the run").isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("output.by", equalTo("ann")).body("output.urgent", equalTo(true))
+                .body("waits[0].status", equalTo("SIGNALED")).body("finishedAt", notNullValue());
+        operator().body("{\"event\": \"approval\"}").post("/api/v1/runs/" + run + "/signals").then().statusCode(409);
+    }
+
+    @Test
+    void cancelWhileWaitingEndsTheRunCanceled() throws InterruptedException {
+        String run = launch("{\"inputs\": {\"ticket\": \"T-9\"}}");
+        assertThat(waitFor(run, "WAITING")).isTrue();
+
+        operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+
+        assertThat(waitFor(run, "CANCELED")).as("the run ends CANCELED").isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("steps.find { it.path == 'approval' }.status", equalTo("CANCELED"))
+                .body("error.type", equalTo("Canceled"));
+        operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(409);
+    }
+
+    @Test
+    void launchChecksInputsAndAnswers404ForAnUnknownWorkflow() {
+        operator().body("{\"inputs\": {\"priority\": 9, \"extra\": 1}}").post("/api/v1/workflows/runs.approve/runs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.containsInAnyOrder("ticket", "priority", "extra"));
+        operator().body("{}").post("/api/v1/workflows/runs.nothing/runs").then().statusCode(404);
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/workflows/runs.approve/runs").then().statusCode(403);
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + java.util.UUID.randomUUID())
+                .then().statusCode(404);
+    }
+
+    @Test
+    void twentyConcurrentLaunchesWithOneKeyMakeOneRun() {
+        String key = "key-" + java.util.UUID.randomUUID();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            List<CompletableFuture<String[]>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> {
+                    var response = operator().header("Idempotency-Key", key).body("{\"inputs\": {\"ticket\": \"T-20\"}}")
+                            .post("/api/v1/workflows/runs.approve/runs");
+                    return new String[]{String.valueOf(response.statusCode()), response.path("id")};
+                }, pool));
+            }
+            Set<String> ids = new HashSet<>();
+            List<String> statuses = new java.util.ArrayList<>();
+            for (CompletableFuture<String[]> call : calls) {
+                String[] answer = call.join();
+                statuses.add(answer[0]);
+                ids.add(answer[1]);
+            }
+            assertThat(ids).as("one run for one key").hasSize(1);
+            assertThat(statuses).containsOnly("201", "200").filteredOn("201"::equals).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("workflow", "runs.approve").get("/api/v1/runs")
+                .then().statusCode(200).body("items.executionKey", hasItem(key));
+    }
+
+    @Test
+    void runsAreListedNewestFirstWithACursor() {
+        String first = launch("{\"inputs\": {\"ticket\": \"L-1\"}}");
+        String second = launch("{\"inputs\": {\"ticket\": \"L-2\"}}");
+
+        var page = given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("limit", 1).get("/api/v1/runs")
+                .then().statusCode(200).extract();
+        assertThat((List<String>) page.path("items.id")).containsExactly(second);
+        String cursor = page.path("nextCursor");
+        assertThat(cursor).isNotNull();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("limit", 1).queryParam("cursor", cursor)
+                .get("/api/v1/runs").then().statusCode(200).body("items[0].id", equalTo(first));
+    }
+}

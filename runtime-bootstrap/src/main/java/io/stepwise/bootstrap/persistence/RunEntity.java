@@ -1,0 +1,64 @@
+package io.stepwise.bootstrap.persistence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A run: the API writes it at launch, the worker's projection moves its status. */
+@Entity
+@Table(name = "runs")
+public class RunEntity extends PanacheEntityBase {
+    @Id
+    public UUID id;
+    @Column(name = "definition_id")
+    public UUID definitionId;
+    @Column(name = "version_id")
+    public UUID versionId;
+    @Column(name = "workflow_ref")
+    public String workflowRef;
+    public String status;
+    public int attempt;
+    @Column(name = "execution_key")
+    public String executionKey;
+    /** Raw, secrets included: for replay and resume only, never shown. */
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode inputs;
+    @JdbcTypeCode(SqlTypes.JSON)
+    @Column(name = "inputs_redacted")
+    public JsonNode inputsRedacted;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode output;
+    @JdbcTypeCode(SqlTypes.JSON)
+    public JsonNode error;
+    @Column(name = "replay_of")
+    public UUID replayOf;
+    @Column(name = "started_in_temporal")
+    public boolean startedInTemporal;
+    @Column(name = "created_by")
+    public String createdBy;
+    @Column(name = "created_at")
+    public OffsetDateTime createdAt;
+    @Column(name = "started_at")
+    public OffsetDateTime startedAt;
+    @Column(name = "finished_at")
+    public OffsetDateTime finishedAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public static Optional<RunEntity> findByKey(UUID definitionId, String executionKey) {
+        return find("definitionId = ?1 and executionKey = ?2", definitionId, executionKey).firstResultOptional();
+    }
+
+    public boolean terminal() {
+        return "SUCCEEDED".equals(status) || "FAILED".equals(status) || "CANCELED".equals(status);
+    }
+}
