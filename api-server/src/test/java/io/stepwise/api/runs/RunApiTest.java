@@ -163,6 +163,24 @@ class RunApiTest {
     }
 
     @Test
+    void anEventReachesEveryRunWaitingOnItsNameAndKey() throws InterruptedException {
+        String one = launch("{\"inputs\": {\"ticket\": \"FAN\"}}");
+        String two = launch("{\"inputs\": {\"ticket\": \"FAN\"}}");
+        String other = launch("{\"inputs\": {\"ticket\": \"OTHER\"}}");
+        assertThat(waitFor(one, "WAITING") && waitFor(two, "WAITING") && waitFor(other, "WAITING")).isTrue();
+
+        List<String> signaled = operator().body("{\"name\": \"approval\", \"correlationKey\": \"FAN\", "
+                        + "\"payload\": {\"user\": \"bo\"}}")
+                .post("/api/v1/events").then().statusCode(202).extract().path("signaled");
+
+        assertThat(signaled).containsExactlyInAnyOrder(one, two);
+        assertThat(waitFor(one, "SUCCEEDED") && waitFor(two, "SUCCEEDED")).isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + other).then()
+                .body("status", equalTo("WAITING"));
+        operator().post("/api/v1/runs/" + other + "/cancel").then().statusCode(202);
+    }
+
+    @Test
     void runsAreListedNewestFirstWithACursor() {
         String first = launch("{\"inputs\": {\"ticket\": \"L-1\"}}");
         String second = launch("{\"inputs\": {\"ticket\": \"L-2\"}}");

@@ -1,0 +1,48 @@
+package io.stepwise.api.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.api.definitions.Roles;
+import io.stepwise.api.error.ApiException;
+import io.stepwise.api.error.Problem;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+
+/** {@code POST /api/v1/events}: delivers an event to every run waiting on it (API.md, "Runs"). */
+@Path("/api/v1/events")
+@Produces(MediaType.APPLICATION_JSON)
+public class EventResource {
+
+    public record EventRequest(String name, String correlationKey, JsonNode payload, String id) {
+    }
+
+    public record EventResult(List<String> signaled, List<String> launched) {
+    }
+
+    private final EventService events;
+    private final SecurityIdentity identity;
+
+    public EventResource(EventService events, SecurityIdentity identity) {
+        this.events = events;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed(Roles.OPERATOR)
+    public Response post(EventRequest request) {
+        if (request == null || request.name() == null || request.name().isBlank()) {
+            throw new ApiException.BadRequest("'name' is required", List.of(Problem.Error.ofField("name", "required")));
+        }
+        List<String> signaled = events.deliver(request.name(), request.correlationKey(), request.payload(),
+                identity.getPrincipal().getName());
+        return Response.accepted(new EventResult(signaled, List.of())).build();
+    }
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# Stepwise's local stack with embedded defaults (ARCHITECTURE.md, "Local stack"): needs only a JDK.
+#   ./run.sh                      build what is missing, start dev stack + api-server + one worker
+#   ./run.sh token --role viewer|operator|admin [--ttl 1h]    print a token
+#   ./run.sh worker               one more worker in the foreground, attached to the running stack
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT="$PWD"
+export STEPWISE_HOME="${STEPWISE_HOME:-$ROOT/.stepwise}"
+PORT="${STEPWISE_PORT:-8080}"
+WORKER_PORT_BASE="${STEPWISE_WORKER_PORT:-8081}"
+PG_PORT="${STEPWISE_DEV_PG_PORT:-54329}"
+TEMPORAL_PORT="${STEPWISE_DEV_TEMPORAL_PORT:-7233}"
+PACKS="${STEPWISE_PACKS_DIR:-$ROOT/deploy/packs}"
+KEYS="$STEPWISE_HOME/keys"
+PIDS="$STEPWISE_HOME/pids"
+LOGS="$STEPWISE_HOME/logs"
+API_JAR="$ROOT/api-server/target/quarkus-app/quarkus-run.jar"
+WORKER_JAR="$ROOT/workflow-worker/target/quarkus-app/quarkus-run.jar"
+DEVSTACK_CP="$ROOT/deploy/target/devstack.jar:$ROOT/deploy/target/lib/*"
+mkdir -p "$KEYS" "$PIDS" "$LOGS"
+
+say() { printf 'run.sh: %s\n' "$*"; }
+
+build_if_needed() {
+  local stale=0
+  for jar in "$API_JAR" "$WORKER_JAR" "$ROOT/deploy/target/devstack.jar"; do
+    [ -f "$jar" ] || stale=1
+  done
+  if [ "$stale" = 0 ] && [ -n "$(find "$ROOT" -path "$ROOT/.stepwise" -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.properties' -o -name '*.sql' \) -newer "$API_JAR" -print -quit 2>/dev/null | grep -v '/target/' || true)" ]; then
+    stale=1
+  fi
+  if [ "$stale" = 1 ]; then
+    say "building (./mvnw package -DskipTests) ..."
+    ./mvnw -B -q package -DskipTests
+  fi
+}
+
+db_url() { echo "${STEPWISE_DB_URL:-jdbc:postgresql://127.0.0.1:$PG_PORT/stepwise}"; }
+temporal_target() { echo "${STEPWISE_TEMPORAL_TARGET:-127.0.0.1:$TEMPORAL_PORT}"; }
+
+service_env() {
+  export STEPWISE_DB_URL="$(db_url)" STEPWISE_TEMPORAL_TARGET="$(temporal_target)"
+  export STEPWISE_DB_USER="${STEPWISE_DB_USER:-postgres}"
+  export STEPWISE_JWT_PUBLIC_KEY="file:$KEYS/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.local"
+}
+
+token() {
+  local role=admin ttl=1h
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --role) role="$2"; shift 2 ;;
+      --ttl) ttl="$2"; shift 2 ;;
+      *) echo "usage: ./run.sh token --role viewer|operator|admin [--ttl 1h]" >&2; exit 2 ;;
+    esac
+  done
+  case "$role" in viewer|operator|admin) ;; *) echo "role must be viewer, operator or admin" >&2; exit 2 ;; esac
+  [ -f "$KEYS/private.pem" ] || { echo "no dev key yet: start ./run.sh first" >&2; exit 1; }
+  java -cp "$DEVSTACK_CP" io.stepwise.deploy.DevKeys token "$KEYS" "$role" "$ttl"
+}
+
+wait_for() { # url seconds name
+  local i
+  for i in $(seq 1 $(( $2 * 2 ))); do
+    if curl -sf -o /dev/null "$1"; then return 0; fi
+    sleep 0.5
+  done
+  say "$3 did not become ready in $2 s; see $LOGS"; return 1
+}
+
+stop_pid() { # name
+  local file="$PIDS/$1.pid"
+  [ -f "$file" ] || return 0
+  local pid; pid="$(cat "$file")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$file"
+}
+
+stop_all() {
+  trap - INT TERM EXIT
+  say "stopping"
+  stop_pid worker; stop_pid api; stop_pid devstack
+  exit 0
+}
+
+case "${1:-}" in
+  token) shift; token "$@"; exit 0 ;;
+  worker)
+    service_env
+    export QUARKUS_HTTP_PORT="${STEPWISE_WORKER_PORT:-0}"
+    exec java -jar "$WORKER_JAR" ;;
+  "") ;;
+  *) echo "usage: ./run.sh [token --role ROLE [--ttl 1h] | worker]" >&2; exit 2 ;;
+esac
+
+command -v java >/dev/null || { say "a JDK 17 is needed"; exit 1; }
+build_if_needed
+java -cp "$DEVSTACK_CP" io.stepwise.deploy.DevKeys keys "$KEYS"
+# a run that was killed hard leaves processes behind: stop them first
+stop_pid worker; stop_pid api; stop_pid devstack
+trap stop_all INT TERM
+trap 'stop_pid worker; stop_pid api; stop_pid devstack' EXIT
+
+if [ -z "${STEPWISE_DB_URL:-}" ] || [ -z "${STEPWISE_TEMPORAL_TARGET:-}" ]; then
+  rm -f "$STEPWISE_HOME/devstack.ready"
+  # an orphaned postmaster from a hard-killed run holds the data folder: stop it
+  if [ -f "$STEPWISE_HOME/postgres/postmaster.pid" ]; then
+    old="$(head -1 "$STEPWISE_HOME/postgres/postmaster.pid")"
+    kill -TERM "$old" 2>/dev/null && sleep 2 || true
+    rm -f "$STEPWISE_HOME/postgres/postmaster.pid"
+  fi
+  java -cp "$DEVSTACK_CP" io.stepwise.deploy.DevStack "$STEPWISE_HOME" "$PG_PORT" "$TEMPORAL_PORT" \
+    >"$LOGS/devstack.log" 2>&1 &
+  echo $! >"$PIDS/devstack.pid"
+  for _ in $(seq 1 240); do [ -f "$STEPWISE_HOME/devstack.ready" ] && break; sleep 0.5; done
+  [ -f "$STEPWISE_HOME/devstack.ready" ] || { say "dev stack did not start; see $LOGS/devstack.log"; exit 1; }
+fi
+
+service_env
+STEPWISE_PACKS_DIR="$PACKS" STEPWISE_PORT="$PORT" java -jar "$API_JAR" >"$LOGS/api.log" 2>&1 &
+echo $! >"$PIDS/api.pid"
+wait_for "http://127.0.0.1:$PORT/q/health/ready" 120 "api-server"
+
+QUARKUS_HTTP_PORT="$WORKER_PORT_BASE" java -jar "$WORKER_JAR" >"$LOGS/worker.log" 2>&1 &
+echo $! >"$PIDS/worker.pid"
+wait_for "http://127.0.0.1:$WORKER_PORT_BASE/q/health/ready" 120 "workflow-worker"
+
+token --role admin --ttl 24h >"$STEPWISE_HOME/dev-token"
+chmod 600 "$STEPWISE_HOME/dev-token"
+cat <<MSG
+
+Stepwise is running.
+  API:        http://127.0.0.1:$PORT/api/v1   (OpenAPI: http://127.0.0.1:$PORT/q/openapi)
+  token:      $STEPWISE_HOME/dev-token  (admin; ./run.sh token --role operator for another)
+  logs:       $LOGS
+
+Launch the example:
+  curl -s -X POST -H "Authorization: Bearer \$(cat $STEPWISE_HOME/dev-token)" -H 'Content-Type: application/json' \\
+       -d '{"inputs": {"ticket": "T-1", "healthUrl": "http://127.0.0.1:$PORT/q/health/live"}}' \\
+       http://127.0.0.1:$PORT/api/v1/workflows/demo.hello-approval/runs
+
+Ctrl-C stops everything.
+MSG
+wait
