@@ -181,6 +181,14 @@ class RunApiTest {
     }
 
     @Test
+    void readinessCoversDatabaseAndTemporalAndReportsLiveWorkers() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.hasItems("temporal", "workflow-workers"))
+                .body("checks.find { it.name == 'temporal' }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'workflow-workers' }.data.queue", equalTo("stepwise-authored"));
+    }
+
+    @Test
     void runsAreListedNewestFirstWithACursor() {
         String first = launch("{\"inputs\": {\"ticket\": \"L-1\"}}");
         String second = launch("{\"inputs\": {\"ticket\": \"L-2\"}}");
