@@ -86,6 +86,14 @@ public class WorkerService {
             Quarkus.asyncExit(EXIT_QUEUE_OWNED);
             return;
         }
+        Optional<String> foreign = foreignPoller(queue);
+        if (foreign.isPresent()) {
+            LOG.errorf("worker_refused reason=foreign_poller queue=%s poller=%s my_owner=%s: Temporal reports a poller "
+                    + "of another owner on this queue", queue, foreign.get(), config.owner());
+            lease.release(queue, instance);
+            Quarkus.asyncExit(EXIT_QUEUE_OWNED);
+            return;
+        }
         WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
                 .setNamespace(temporal.namespace()).setIdentity(instance).build());
         factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
@@ -103,6 +111,31 @@ public class WorkerService {
         heartbeat.scheduleAtFixedRate(() -> beat(queue), every, every, TimeUnit.MILLISECONDS);
         LOG.infof("worker_started queue=%s owner=%s instance=%s namespace=%s", queue, config.owner(), instance,
                 temporal.namespace());
+    }
+
+    /**
+     * Where the server implements DescribeTaskQueue, a poller whose identity names another owner
+     * ({@code <owner>@host:pid}) holds the queue too. The embedded test server answers
+     * UNIMPLEMENTED: then the lease alone decides, quietly.
+     */
+    private Optional<String> foreignPoller(String queue) {
+        try {
+            var response = stubs.blockingStub().describeTaskQueue(
+                    io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest.newBuilder()
+                            .setNamespace(temporal.namespace())
+                            .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(queue).build())
+                            .setTaskQueueType(io.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
+                            .build());
+            return response.getPollersList().stream()
+                    .map(io.temporal.api.taskqueue.v1.PollerInfo::getIdentity)
+                    .filter(identity -> identity.contains("@") && !identity.startsWith(config.owner() + "@"))
+                    .findFirst();
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() != io.grpc.Status.Code.UNIMPLEMENTED) {
+                LOG.warnf("worker_describe_task_queue_failed queue=%s status=%s", queue, e.getStatus().getCode());
+            }
+            return Optional.empty();
+        }
     }
 
     private void beat(String queue) {
