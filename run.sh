@@ -136,6 +136,7 @@ cat <<MSG
 Stepwise is running.
   API:        http://127.0.0.1:$PORT/api/v1   (OpenAPI: http://127.0.0.1:$PORT/q/openapi)
   token:      $STEPWISE_HOME/dev-token  (admin; ./run.sh token --role operator for another)
+              $(cat "$STEPWISE_HOME/dev-token")
   logs:       $LOGS
 
 Launch the example:
