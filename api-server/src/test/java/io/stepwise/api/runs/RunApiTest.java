@@ -119,6 +119,9 @@ class RunApiTest {
                 .body("steps.find { it.path == 'approval' }.status", equalTo("CANCELED"))
                 .body("error.type", equalTo("Canceled"));
         operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(409);
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run + "/events").then()
+                .statusCode(200).body("items.kind", equalTo(List.of("LAUNCHED", "CANCELED")))
+                .body("items[1].actor", equalTo("tester-stepwise.operator"));
     }
 
     @Test
@@ -186,6 +189,19 @@ class RunApiTest {
                 .body("checks.name", org.hamcrest.Matchers.hasItems("temporal", "workflow-workers"))
                 .body("checks.find { it.name == 'temporal' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'workflow-workers' }.data.queue", equalTo("stepwise-authored"));
+    }
+
+    @Test
+    void queuesShowTheirOwnerAndInstances() {
+        // the test worker does not claim a lease; claim one as a worker would
+        io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()
+                .claim("audit-queue", "ops", "ops@host:1", "dev", java.time.Duration.ofSeconds(30));
+
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/queues").then().statusCode(200)
+                .body("items.find { it.name == 'audit-queue' }.owner", equalTo("ops"))
+                .body("items.find { it.name == 'audit-queue' }.instances[0].instance", equalTo("ops@host:1"))
+                .body("items.find { it.name == 'audit-queue' }.instances[0].live", equalTo(true));
+        given().get("/api/v1/queues").then().statusCode(401);
     }
 
     @Test

@@ -1,0 +1,104 @@
+package io.stepwise.api.runs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.api.definitions.DefinitionViews;
+import io.stepwise.api.definitions.Roles;
+import io.stepwise.api.error.ApiException;
+import io.stepwise.bootstrap.config.WorkerConfig;
+import io.stepwise.bootstrap.lease.QueueLease;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A run's audit trail ({@code GET /runs/{id}/events}) and the task queues' claims ({@code GET /queues}). */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class AuditResource {
+
+    public record AuditEvent(String kind, String actor, Instant at, JsonNode details) {
+    }
+
+    public record Instance(String instance, String build, Instant startedAt, Instant lastHeartbeat, boolean live) {
+    }
+
+    public record Queue(String name, String owner, List<Instance> instances) {
+    }
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+    private final QueueLease leases;
+    private final WorkerConfig workers;
+
+    public AuditResource(EntityManager em, ObjectMapper json, QueueLease leases, WorkerConfig workers) {
+        this.em = em;
+        this.json = json;
+        this.leases = leases;
+        this.workers = workers;
+    }
+
+    @GET
+    @Path("/runs/{id}/events")
+    @RolesAllowed(Roles.VIEWER)
+    @Transactional
+    public DefinitionViews.Page<AuditEvent> events(@PathParam("id") String id) {
+        UUID run;
+        try {
+            run = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.NotFound("no run " + id);
+        }
+        if (em.createNativeQuery("SELECT 1 FROM runs WHERE id = :id").setParameter("id", run).getResultList().isEmpty()) {
+            throw new ApiException.NotFound("no run " + id);
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery(
+                        "SELECT kind, actor, at, details::text FROM run_events WHERE run_id = :id ORDER BY at, id")
+                .setParameter("id", run).getResultList();
+        return DefinitionViews.Page.of(rows.stream().map(r -> new AuditEvent((String) r[0], (String) r[1],
+                instant(r[2]), tree(r[3]))).toList());
+    }
+
+    @GET
+    @Path("/queues")
+    @RolesAllowed(Roles.VIEWER)
+    public DefinitionViews.Page<Queue> queues() {
+        OffsetDateTime alive = OffsetDateTime.now().minus(workers.leaseTtl());
+        Map<String, List<QueueLease.Lease>> byQueue = new LinkedHashMap<>();
+        leases.all().forEach(l -> byQueue.computeIfAbsent(l.queue(), q -> new java.util.ArrayList<>()).add(l));
+        return DefinitionViews.Page.of(byQueue.entrySet().stream().map(e -> new Queue(e.getKey(),
+                e.getValue().get(0).owner(),
+                e.getValue().stream().map(l -> new Instance(l.instance(), l.build(), l.startedAt().toInstant(),
+                        l.heartbeatAt().toInstant(), l.heartbeatAt().isAfter(alive))).toList())).toList());
+    }
+
+    private JsonNode tree(Object text) {
+        try {
+            return text == null ? null : json.readTree(text.toString());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        return ((java.sql.Timestamp) value).toInstant();
+    }
+}
