@@ -99,6 +99,18 @@ public class RunService {
                 return new Launched(existing.get().id, false);
             }
         }
+        if (def.concurrencyLimit() != null) {
+            // launches of one workflow serialize on its lock, so the count below can't be outrun
+            em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:k))")
+                    .setParameter("k", "stepwise-limit:" + definition.id).getSingleResult();
+            long active = ((Number) em.createNativeQuery("SELECT count(*) FROM runs WHERE definition_id = :d "
+                    + "AND status IN ('PENDING', 'RUNNING', 'WAITING')").setParameter("d", definition.id)
+                    .getSingleResult()).longValue();
+            if (active >= def.concurrencyLimit()) {
+                throw new ApiException.LimitReached("workflow " + ref + " allows " + def.concurrencyLimit()
+                        + " runs at a time and " + active + " are not finished; try again when one ends");
+            }
+        }
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         RunEntity run = new RunEntity();
         run.id = UUID.randomUUID();

@@ -192,6 +192,41 @@ class RunApiTest {
     }
 
     @Test
+    void concurrencyLimitAdmitsExactlyTheLimitUnderConcurrentLaunches() {
+        TestPacks.write("runs", "limited.yaml", """
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: limited
+                concurrency: { limit: 2 }
+                steps:
+                  - id: hold
+                    uses: event.wait
+                    with: { event: release }
+                """);
+        given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Integer> statuses;
+        try {
+            List<CompletableFuture<Integer>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                calls.add(CompletableFuture.supplyAsync(() -> operator().body("{}")
+                        .post("/api/v1/workflows/runs.limited/runs").statusCode(), pool));
+            }
+            statuses = calls.stream().map(CompletableFuture::join).toList();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(statuses).filteredOn(s -> s == 201).hasSize(2);
+        assertThat(statuses).filteredOn(s -> s == 429).hasSize(4);
+        operator().body("{}").post("/api/v1/workflows/runs.limited/runs").then().statusCode(429)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("allows 2 runs"));
+        List<String> ids = given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("workflow", "runs.limited")
+                .get("/api/v1/runs").then().extract().path("items.id");
+        ids.forEach(id -> operator().post("/api/v1/runs/" + id + "/cancel").then().statusCode(202));
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()
