@@ -81,6 +81,16 @@ public class RunResource {
     }
 
     @POST
+    @Path("/runs/{id}/replay")
+    @RolesAllowed(Roles.OPERATOR)
+    public Response replay(@PathParam("id") String id, RunViews.ReplayRequest request) {
+        RunService.Launched launched = runs.replay(runId(id), request == null ? null : request.inputs(),
+                request == null ? null : request.version(), identity.getPrincipal().getName());
+        RunViews.Run run = queries.get(launched.runId()).orElseThrow();
+        return Response.created(URI.create("/api/v1/runs/" + run.id())).entity(run).build();
+    }
+
+    @POST
     @Path("/runs/{id}/cancel")
     @RolesAllowed(Roles.OPERATOR)
     public Response cancel(@PathParam("id") String id) {

@@ -77,13 +77,25 @@ public class RunService {
                 return new Launched(existing.get().id, false);
             }
         }
+        return createRun(definition, launchableVersion(definition, null), inputs, executionKey, actor, null);
+    }
+
+    /** The version a new run takes: the current one, or {@code pinned}; archived or unloadable answers 409. */
+    private DefinitionVersionEntity launchableVersion(DefinitionEntity definition, UUID pinned) {
         if (DefinitionEntity.ARCHIVED.equals(definition.status)) {
-            throw new ApiException.Conflict("workflow " + ref + " is archived; new runs can't start");
+            throw new ApiException.Conflict("workflow " + definition.ref + " is archived; new runs can't start");
         }
-        if (definition.currentVersionId == null) {
-            throw new ApiException.Conflict("workflow " + ref + " has no version that loads: " + definition.loadError);
+        UUID versionId = pinned != null ? pinned : definition.currentVersionId;
+        if (versionId == null) {
+            throw new ApiException.Conflict("workflow " + definition.ref + " has no version that loads: "
+                    + definition.loadError);
         }
-        DefinitionVersionEntity version = DefinitionVersionEntity.findById(definition.currentVersionId);
+        return DefinitionVersionEntity.findById(versionId);
+    }
+
+    private Launched createRun(DefinitionEntity definition, DefinitionVersionEntity version, JsonNode inputs,
+                               String executionKey, String actor, UUID replayOf) {
+        String ref = definition.ref;
         WorkflowDefinition def = load(version);
         InputValidator.Result checked = InputValidator.validate(def, inputs);
         if (!checked.valid()) {
@@ -122,13 +134,42 @@ public class RunService {
         run.executionKey = executionKey;
         run.inputs = checked.values();
         run.inputsRedacted = Redactor.forRun(def, checked.values()).redactInputs(checked.values());
+        run.replayOf = replayOf;
         run.createdBy = actor;
         run.createdAt = now;
         run.updatedAt = now;
         run.persist();
-        audit(run.id, "LAUNCHED", actor, json.createObjectNode().put("version", version.seq)
-                .put("executionKey", executionKey));
+        var details = json.createObjectNode().put("version", version.seq).put("executionKey", executionKey);
+        if (replayOf != null) {
+            details.put("replayOf", replayOf.toString());
+        }
+        audit(run.id, "LAUNCHED", actor, details);
         return new Launched(run.id, true);
+    }
+
+    /**
+     * A new run from scratch with the original run's stored raw inputs (secrets included) or the
+     * inputs given, on the current version or the original one.
+     */
+    public Launched replay(UUID originalId, JsonNode inputs, String version, String actor) {
+        if (version != null && !version.equals("current") && !version.equals("original")) {
+            throw new ApiException.BadRequest("version must be 'current' or 'original', not '" + version + "'");
+        }
+        Launched launched = QuarkusTransaction.requiringNew().call(() -> {
+            RunEntity original = RunEntity.findById(originalId);
+            if (original == null) {
+                throw new ApiException.NotFound("no run " + originalId);
+            }
+            DefinitionEntity definition = DefinitionEntity.findById(original.definitionId);
+            DefinitionVersionEntity pinned = launchableVersion(definition,
+                    "original".equals(version) ? original.versionId : null);
+            Launched created = createRun(definition, pinned, inputs == null || inputs.isNull() ? original.inputs : inputs,
+                    null, actor, original.id);
+            audit(original.id, "REPLAYED", actor, json.createObjectNode().put("newRun", created.runId().toString()));
+            return created;
+        });
+        startExecution(launched.runId());
+        return launched;
     }
 
     /** Asks Temporal to start the run; a failure leaves it PENDING for the reconciler. */

@@ -13,6 +13,9 @@ public final class RunViews {
     public record LaunchRequest(JsonNode inputs, String executionKey) {
     }
 
+    public record ReplayRequest(JsonNode inputs, String version) {
+    }
+
     public record SignalRequest(String event, String correlationKey, JsonNode payload) {
     }
 

@@ -67,6 +67,18 @@ class RunApiTest {
                 .header("Location", notNullValue()).extract().path("id");
     }
 
+    private String rawInput(String runId, String name) {
+        try (var c = db.getConnection(); var s = c.prepareStatement("SELECT inputs->>? FROM runs WHERE id = ?")) {
+            s.setString(1, name);
+            s.setObject(2, java.util.UUID.fromString(runId));
+            try (var rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static boolean waitFor(String runId, String status) throws InterruptedException {
         for (int i = 0; i < 300; i++) {
             String now = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + runId)
@@ -224,6 +236,30 @@ class RunApiTest {
         List<String> ids = given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("workflow", "runs.limited")
                 .get("/api/v1/runs").then().extract().path("items.id");
         ids.forEach(id -> operator().post("/api/v1/runs/" + id + "/cancel").then().statusCode(202));
+    }
+
+    @Test
+    void replayStartsANewRunWithTheStoredRawInputsSecretsIncluded() throws InterruptedException {
+        String original = launch("{\"inputs\": {\"ticket\": \"R-1\", \"token\": \"raw-secret\"}}");
+        operator().post("/api/v1/runs/" + original + "/cancel").then().statusCode(202);
+        assertThat(waitFor(original, "CANCELED")).isTrue();
+
+        String replay = operator().body("{}").post("/api/v1/runs/" + original + "/replay").then().statusCode(201)
+                .body("replayOf", equalTo(original)).body("inputs.ticket", equalTo("R-1"))
+                .body("inputs.token", equalTo("[REDACTED]")).extract().path("id");
+
+        assertThat(waitFor(replay, "WAITING")).isTrue();
+        assertThat(rawInput(replay, "token")).as("the stored raw secret, not the redacted copy").isEqualTo("raw-secret");
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + original + "/events").then()
+                .body("items.kind", org.hamcrest.Matchers.hasItem("REPLAYED"));
+        String withOther = operator().body("{\"inputs\": {\"ticket\": \"R-2\"}, \"version\": \"original\"}")
+                .post("/api/v1/runs/" + original + "/replay").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + withOther).then()
+                .body("inputs.ticket", equalTo("R-2"));
+        operator().body("{\"version\": \"newest\"}").post("/api/v1/runs/" + original + "/replay").then().statusCode(400);
+        operator().body("{}").post("/api/v1/runs/" + java.util.UUID.randomUUID() + "/replay").then().statusCode(404);
+        operator().post("/api/v1/runs/" + replay + "/cancel").then().statusCode(202);
+        operator().post("/api/v1/runs/" + withOther + "/cancel").then().statusCode(202);
     }
 
     @Test
