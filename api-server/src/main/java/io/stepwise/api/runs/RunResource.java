@@ -81,6 +81,15 @@ public class RunResource {
     }
 
     @POST
+    @Path("/runs/{id}/resume")
+    @RolesAllowed(Roles.OPERATOR)
+    public RunViews.Run resume(@PathParam("id") String id) {
+        UUID run = runId(id);
+        runs.resume(run, identity.getPrincipal().getName());
+        return queries.get(run).orElseThrow();
+    }
+
+    @POST
     @Path("/runs/{id}/replay")
     @RolesAllowed(Roles.OPERATOR)
     public Response replay(@PathParam("id") String id, RunViews.ReplayRequest request) {

@@ -14,6 +14,8 @@ import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.inputs.InputValidator;
 import io.stepwise.core.redact.Redactor;
 import io.stepwise.core.runtime.EventSignal;
+import io.stepwise.core.runtime.RecordedStep;
+import io.stepwise.core.runtime.StepStatus;
 import io.stepwise.core.runtime.RunInput;
 import io.stepwise.core.runtime.RuntimeContract;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,6 +30,7 @@ import org.jboss.logging.Logger;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -192,6 +195,100 @@ public class RunService {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                         "UPDATE runs SET started_in_temporal = true, updated_at = now() WHERE id = :id")
                 .setParameter("id", runId).executeUpdate());
+    }
+
+    /**
+     * Continues a FAILED run, or a run active here whose execution is closed or gone, in place:
+     * same id, attempt + 1, a new execution that skips the steps that SUCCEEDED or were SKIPPED
+     * (their recorded outputs feed later steps) and gives unfinished timers only the time they had left.
+     */
+    public void resume(UUID runId, String actor) {
+        RunEntity run = QuarkusTransaction.requiringNew().call(() -> RunEntity.<RunEntity>findById(runId));
+        if (run == null) {
+            throw new ApiException.NotFound("no run " + runId);
+        }
+        if ("SUCCEEDED".equals(run.status) || "CANCELED".equals(run.status)) {
+            throw new ApiException.Conflict("run " + runId + " is " + run.status + "; replay it to run it again");
+        }
+        if (!"FAILED".equals(run.status) && executionAlive(runId)) {
+            throw new ApiException.Conflict("run " + runId + " is " + run.status
+                    + " and its execution is alive; it needs no resume");
+        }
+        int attempt = run.attempt + 1;
+        Map<String, RecordedStep> recorded = new java.util.HashMap<>();
+        Map<String, String> timersDue = new java.util.HashMap<>();
+        QuarkusTransaction.requiringNew().run(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> steps = em.createNativeQuery("SELECT DISTINCT ON (path) path, status, output::text FROM steps "
+                            + "WHERE run_id = :id ORDER BY path, attempt DESC")
+                    .setParameter("id", runId).getResultList();
+            for (Object[] step : steps) {
+                String status = (String) step[1];
+                if ("SUCCEEDED".equals(status) || "SKIPPED".equals(status)) {
+                    recorded.put((String) step[0], new RecordedStep(StepStatus.valueOf(status), readJson((String) step[2])));
+                }
+            }
+            @SuppressWarnings("unchecked")
+            List<Object[]> timers = em.createNativeQuery("SELECT step_path, due_at FROM waits WHERE run_id = :id "
+                            + "AND attempt = :attempt AND kind = 'TIMER' AND status = 'WAITING' AND due_at IS NOT NULL")
+                    .setParameter("id", runId).setParameter("attempt", run.attempt).getResultList();
+            for (Object[] t : timers) {
+                timersDue.put((String) t[0], toInstant(t[1]).toString());
+            }
+            em.createNativeQuery("UPDATE waits SET status = 'CANCELED', closed_at = now() WHERE run_id = :id "
+                    + "AND status = 'WAITING'").setParameter("id", runId).executeUpdate();
+            em.createNativeQuery("UPDATE runs SET attempt = :attempt, status = 'PENDING', error = NULL, output = NULL, "
+                            + "finished_at = NULL, started_in_temporal = false, updated_at = now() WHERE id = :id")
+                    .setParameter("attempt", attempt).setParameter("id", runId).executeUpdate();
+            audit(runId, "RESUMED", actor, json.createObjectNode().put("attempt", attempt)
+                    .put("skippedSteps", recorded.size()));
+        });
+        WorkflowStub stub = temporal.newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
+                .setTaskQueue(temporalConfig.taskQueue())
+                .setWorkflowId(RuntimeContract.workflowId(runId.toString()))
+                .build());
+        stub.start(new RunInput(runId.toString(), run.workflowRef, run.versionId.toString(), run.inputs, attempt,
+                recorded, timersDue));
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "UPDATE runs SET started_in_temporal = true, updated_at = now() WHERE id = :id")
+                .setParameter("id", runId).executeUpdate());
+    }
+
+    /** True while Temporal runs the run's execution; false when it is closed or unknown to the server. */
+    boolean executionAlive(UUID runId) {
+        try {
+            var description = temporal.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+                    io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(temporal.getOptions().getNamespace())
+                            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                    .setWorkflowId(RuntimeContract.workflowId(runId.toString())).build())
+                            .build());
+            return description.getWorkflowExecutionInfo().getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw new ApiException.Unavailable("Temporal did not answer: " + e.getStatus().getCode());
+        }
+    }
+
+    private JsonNode readJson(String text) {
+        try {
+            return text == null ? null : json.readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static java.time.Instant toInstant(Object value) {
+        if (value instanceof java.time.Instant i) {
+            return i;
+        }
+        if (value instanceof OffsetDateTime o) {
+            return o.toInstant();
+        }
+        return ((java.sql.Timestamp) value).toInstant();
     }
 
     public void signal(UUID runId, EventSignal signal, String actor) {

@@ -263,6 +263,72 @@ class RunApiTest {
     }
 
     @Test
+    void resumeContinuesAFailedRunInPlaceWithoutRepeatingItsSucceededSteps() throws Exception {
+        TestPacks.write("runs", "flaky.yaml", """
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: flaky
+                steps:
+                  - id: first
+                    uses: transform
+                    with: { value: "once" }
+                  - id: gate
+                    uses: event.wait
+                    with: { event: go, timeout: 1s, onTimeout: fail }
+                outputs:
+                  first: ${{ steps.first.output }}
+                  gate: ${{ steps.gate.output.ok }}
+                """);
+        given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+        String run = operator().body("{}").post("/api/v1/workflows/runs.flaky/runs").then().statusCode(201)
+                .extract().path("id");
+        assertThat(waitFor(run, "FAILED")).as("the gate times out").isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("error.step", equalTo("gate")).body("error.type", equalTo("EventWaitTimeout"));
+
+        operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(200).body("attempt", equalTo(2));
+        assertThat(waitFor(run, "WAITING")).isTrue();
+        operator().body("{\"event\": \"go\", \"payload\": {\"ok\": true}}").post("/api/v1/runs/" + run + "/signals")
+                .then().statusCode(202);
+
+        assertThat(waitFor(run, "SUCCEEDED")).isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("attempt", equalTo(2)).body("output.first", equalTo("once")).body("output.gate", equalTo(true));
+        assertThat(stepAttempts(run, "first")).as("the succeeded step ran in attempt 1 only").containsExactly(1);
+        assertThat(stepAttempts(run, "gate")).containsExactly(1, 2);
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run + "/events").then()
+                .body("items.kind", equalTo(List.of("LAUNCHED", "RESUMED", "SIGNALED")));
+        operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(409);
+    }
+
+    @Test
+    void resumeOfARunWhoseExecutionIsAliveIsRefused() throws InterruptedException {
+        String run = launch("{\"inputs\": {\"ticket\": \"ALIVE\"}}");
+        assertThat(waitFor(run, "WAITING")).isTrue();
+
+        operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(409)
+                .body("detail", org.hamcrest.Matchers.containsString("alive"));
+        operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    }
+
+    private List<Integer> stepAttempts(String runId, String path) {
+        try (var c = db.getConnection();
+             var s = c.prepareStatement("SELECT attempt FROM steps WHERE run_id = ? AND path = ? ORDER BY attempt")) {
+            s.setObject(1, java.util.UUID.fromString(runId));
+            s.setString(2, path);
+            List<Integer> attempts = new java.util.ArrayList<>();
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    attempts.add(rs.getInt(1));
+                }
+            }
+            return attempts;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()

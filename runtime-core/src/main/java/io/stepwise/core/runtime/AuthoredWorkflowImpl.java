@@ -410,7 +410,11 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         JsonNode with = evaluate(step.with(), scope, path, "with");
         Duration wait;
         try {
-            if (with.hasNonNull("until")) {
+            String resumedDue = input.timersDue().get(path);
+            if (resumedDue != null) {
+                // a resumed run waits only for the time this timer had left
+                wait = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), Instant.parse(resumedDue));
+            } else if (with.hasNonNull("until")) {
                 Instant until = Instant.parse(with.get("until").asText());
                 wait = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), until);
             } else {

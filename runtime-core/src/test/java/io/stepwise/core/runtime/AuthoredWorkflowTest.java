@@ -469,6 +469,29 @@ class AuthoredWorkflowTest {
         assertThat(batches.size()).isLessThan(8);
     }
 
+    @Test
+    void resumedTimerWaitsOnlyForTheTimeItHadLeft(WorkflowClient client, WorkflowOptions options,
+                                                 TestWorkflowEnvironment env) throws IOException {
+        String yaml = workflow("resumed-timer", "", """
+                  - id: pause
+                    uses: time.wait
+                    with: { duration: 2h }
+                """, "");
+        String due = java.time.Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofMinutes(30)).toString();
+        String versionId = DEFINITIONS.add(yaml);
+        String runId = UUID.randomUUID().toString();
+        AuthoredWorkflow wf = client.newWorkflowStub(AuthoredWorkflow.class, WorkflowOptions.newBuilder(options)
+                .setWorkflowId(RuntimeContract.workflowId(runId)).build());
+        long before = env.currentTimeMillis();
+
+        RunResult result = wf.run(new RunInput(runId, "test.wf", versionId, JSON.createObjectNode(), 2, Map.of(),
+                Map.of("pause", due)));
+
+        long waited = env.currentTimeMillis() - before;
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(waited).isBetween(Duration.ofMinutes(29).toMillis(), Duration.ofMinutes(31).toMillis());
+    }
+
     /**
      * With {@code -Dstepwise.recordHistories=true}, writes the run's history to
      * {@code src/test/resources/histories/<name>.json} for {@link InterpreterReplayTest}. Record
