@@ -3,6 +3,7 @@ package io.stepwise.api.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.api.error.ApiException;
+import io.stepwise.core.redact.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -34,7 +35,7 @@ public class RunQueries {
         List<Object[]> rows = em.createNativeQuery("""
                 SELECT r.id, r.workflow_ref, r.version_id, v.seq, r.status, r.attempt, r.execution_key,
                        r.inputs_redacted::text, r.output::text, r.error::text, r.replay_of, r.created_at, r.started_at,
-                       r.finished_at
+                       r.finished_at, r.inputs::text, v.definition->'inputs'
                 FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id""")
                 .setParameter("id", id).getResultList();
         if (rows.isEmpty()) {
@@ -42,11 +43,28 @@ public class RunQueries {
         }
         Object[] r = rows.get(0);
         int attempt = ((Number) r[5]).intValue();
+        Redactor redactor = redactor(tree(r[14]), tree(r[15]));
+        List<RunViews.Step> steps = steps(id).stream().map(st -> new RunViews.Step(st.path(), st.id(), st.uses(),
+                st.status(), st.attempts(), st.startedAt(), st.finishedAt(), redactor.redact(st.output()),
+                redactor.redact(st.error()))).toList();
         return Optional.of(new RunViews.Run(r[0].toString(),
                 new RunViews.WorkflowRef((String) r[1], r[2].toString(), ((Number) r[3]).intValue()),
-                (String) r[4], attempt, (String) r[6], tree(r[7]), tree(r[8]), tree(r[9]),
-                r[10] == null ? null : r[10].toString(), instant(r[11]), instant(r[12]), instant(r[13]),
-                steps(id), waits(id, attempt), null));
+                (String) r[4], attempt, (String) r[6], tree(r[7]), redactor.redact(tree(r[8])),
+                redactor.redact(tree(r[9])), r[10] == null ? null : r[10].toString(), instant(r[11]), instant(r[12]),
+                instant(r[13]), steps, waits(id, attempt), null));
+    }
+
+    /** Secret inputs' values are cut out of every output and error the API shows (API.md, "The run document"). */
+    private static Redactor redactor(JsonNode rawInputs, JsonNode inputSchemas) {
+        java.util.Set<String> secret = new java.util.HashSet<>();
+        if (inputSchemas != null && inputSchemas.isObject()) {
+            inputSchemas.fields().forEachRemaining(e -> {
+                if (e.getValue().path("secret").asBoolean(false)) {
+                    secret.add(e.getKey());
+                }
+            });
+        }
+        return Redactor.of(secret, rawInputs);
     }
 
     private List<RunViews.Step> steps(UUID run) {

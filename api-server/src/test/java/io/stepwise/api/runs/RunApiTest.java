@@ -329,6 +329,35 @@ class RunApiTest {
     }
 
     @Test
+    void secretValuesAreRedactedInStepOutputsAndTheRunOutput() throws InterruptedException {
+        TestPacks.write("runs", "leaky.yaml", """
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: leaky
+                inputs:
+                  apiToken: { type: string, secret: true }
+                steps:
+                  - id: header
+                    uses: transform
+                    with: { value: { auth: "Bearer ${{ inputs.apiToken }}", plain: "${{ inputs.apiToken }}" } }
+                outputs:
+                  echoed: ${{ steps.header.output.plain }}
+                """);
+        given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+        String run = operator().body("{\"inputs\": {\"apiToken\": \"tok-123456\"}}")
+                .post("/api/v1/workflows/runs.leaky/runs").then().statusCode(201).extract().path("id");
+
+        assertThat(waitFor(run, "SUCCEEDED")).isTrue();
+        String body = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("inputs.apiToken", equalTo("[REDACTED]"))
+                .body("steps[0].output.auth", equalTo("Bearer [REDACTED]"))
+                .body("steps[0].output.plain", equalTo("[REDACTED]"))
+                .body("output.echoed", equalTo("[REDACTED]"))
+                .extract().asString();
+        assertThat(body).doesNotContain("tok-123456");
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()
