@@ -23,10 +23,12 @@ public class RunQueries {
     static final int MAX_LIMIT = 200;
     private final EntityManager em;
     private final ObjectMapper json;
+    private final StuckDetector stuck;
 
-    public RunQueries(EntityManager em, ObjectMapper json) {
+    public RunQueries(EntityManager em, ObjectMapper json, StuckDetector stuck) {
         this.em = em;
         this.json = json;
+        this.stuck = stuck;
     }
 
     @Transactional
@@ -35,7 +37,7 @@ public class RunQueries {
         List<Object[]> rows = em.createNativeQuery("""
                 SELECT r.id, r.workflow_ref, r.version_id, v.seq, r.status, r.attempt, r.execution_key,
                        r.inputs_redacted::text, r.output::text, r.error::text, r.replay_of, r.created_at, r.started_at,
-                       r.finished_at, r.inputs::text, v.definition->'inputs'
+                       r.finished_at, r.inputs::text, v.definition->'inputs', r.started_in_temporal, r.updated_at
                 FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id""")
                 .setParameter("id", id).getResultList();
         if (rows.isEmpty()) {
@@ -51,7 +53,8 @@ public class RunQueries {
                 new RunViews.WorkflowRef((String) r[1], r[2].toString(), ((Number) r[3]).intValue()),
                 (String) r[4], attempt, (String) r[6], tree(r[7]), redactor.redact(tree(r[8])),
                 redactor.redact(tree(r[9])), r[10] == null ? null : r[10].toString(), instant(r[11]), instant(r[12]),
-                instant(r[13]), steps, waits(id, attempt), null));
+                instant(r[13]), steps, waits(id, attempt),
+                stuck.of(id, (String) r[4], (Boolean) r[16], instant(r[11]), instant(r[17]))));
     }
 
     /** Secret inputs' values are cut out of every output and error the API shows (API.md, "The run document"). */
@@ -102,7 +105,11 @@ public class RunQueries {
     /** Newest first; the cursor is the last item's (created_at, id), opaque to callers. */
     @Transactional
     public io.stepwise.api.definitions.DefinitionViews.Page<RunViews.Summary> list(String workflow, String status,
-                                                                                   Integer limit, String cursor) {
+                                                                                   Boolean stuckOnly, Integer limit,
+                                                                                   String cursor) {
+        if (Boolean.TRUE.equals(stuckOnly)) {
+            return stuckRuns(workflow);
+        }
         int size = limit == null ? 50 : limit;
         if (size < 1 || size > MAX_LIMIT) {
             throw new ApiException.BadRequest("limit must be from 1 to " + MAX_LIMIT);
@@ -145,6 +152,25 @@ public class RunQueries {
                     (last.createdAt().toString() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
         }
         return new io.stepwise.api.definitions.DefinitionViews.Page<>(items, next);
+    }
+
+    /** Active runs that are stuck, newest first; at most {@value #MAX_LIMIT} are examined. */
+    private io.stepwise.api.definitions.DefinitionViews.Page<RunViews.Summary> stuckRuns(String workflow) {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("SELECT id, workflow_ref, status, attempt, execution_key, created_at, "
+                        + "started_at, finished_at, started_in_temporal, updated_at FROM runs "
+                        + "WHERE status IN ('PENDING', 'RUNNING', 'WAITING') AND (CAST(:workflow AS text) IS NULL "
+                        + "OR workflow_ref = :workflow) ORDER BY created_at DESC, id DESC LIMIT " + MAX_LIMIT)
+                .setParameter("workflow", workflow == null || workflow.isBlank() ? null : workflow).getResultList();
+        List<RunViews.Summary> items = new ArrayList<>();
+        for (Object[] r : rows) {
+            UUID id = (UUID) r[0];
+            if (stuck.of(id, (String) r[2], (Boolean) r[8], instant(r[5]), instant(r[9])) != null) {
+                items.add(new RunViews.Summary(id.toString(), (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
+                        (String) r[4], instant(r[5]), instant(r[6]), instant(r[7])));
+            }
+        }
+        return new io.stepwise.api.definitions.DefinitionViews.Page<>(items, null);
     }
 
     private static Object[] decode(String cursor) {

@@ -54,9 +54,10 @@ public class RunResource {
     @RolesAllowed(Roles.VIEWER)
     public DefinitionViews.Page<RunViews.Summary> list(@QueryParam("workflow") String workflow,
                                                        @QueryParam("status") String status,
+                                                       @QueryParam("stuck") Boolean stuck,
                                                        @QueryParam("limit") Integer limit,
                                                        @QueryParam("cursor") String cursor) {
-        return queries.list(workflow, status, limit, cursor);
+        return queries.list(workflow, status, stuck, limit, cursor);
     }
 
     @GET

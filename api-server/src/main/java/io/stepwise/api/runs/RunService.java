@@ -254,6 +254,62 @@ public class RunService {
                 .setParameter("id", runId).executeUpdate());
     }
 
+    /**
+     * A run active here whose execution closed without its final projection (terminated, timed
+     * out): the status Temporal reports is written. Answers true when it wrote something.
+     */
+    boolean settleClosedExecution(UUID runId) {
+        io.temporal.api.enums.v1.WorkflowExecutionStatus status;
+        try {
+            status = temporal.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+                    io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(temporal.getOptions().getNamespace())
+                            .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                    .setWorkflowId(RuntimeContract.workflowId(runId.toString())).build())
+                            .build()).getWorkflowExecutionInfo().getStatus();
+        } catch (io.grpc.StatusRuntimeException e) {
+            return false; // gone or unreachable: stuck says so; resume is the way out
+        }
+        String runStatus;
+        String errorType;
+        switch (status) {
+            case WORKFLOW_EXECUTION_STATUS_RUNNING, WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW -> {
+                return false;
+            }
+            case WORKFLOW_EXECUTION_STATUS_COMPLETED -> {
+                runStatus = "SUCCEEDED";
+                errorType = null;
+            }
+            case WORKFLOW_EXECUTION_STATUS_CANCELED -> {
+                runStatus = "CANCELED";
+                errorType = "Canceled";
+            }
+            case WORKFLOW_EXECUTION_STATUS_TERMINATED -> {
+                runStatus = "FAILED";
+                errorType = "Terminated";
+            }
+            case WORKFLOW_EXECUTION_STATUS_TIMED_OUT -> {
+                runStatus = "FAILED";
+                errorType = "ExecutionTimedOut";
+            }
+            default -> {
+                runStatus = "FAILED";
+                errorType = "ExecutionFailed";
+            }
+        }
+        String error = errorType == null ? null : json.createObjectNode().putNull("step")
+                .put("message", "the execution closed as " + status.name().replace("WORKFLOW_EXECUTION_STATUS_", "")
+                        + " without a final projection").put("type", errorType).toString();
+        int updated = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "UPDATE runs SET status = :status, error = CAST(:error AS jsonb), finished_at = now(), "
+                                + "updated_at = now() WHERE id = :id AND status IN ('PENDING', 'RUNNING', 'WAITING')")
+                .setParameter("status", runStatus).setParameter("error", error).setParameter("id", runId).executeUpdate());
+        if (updated > 0) {
+            LOG.infof("reconciler_settled run_id=%s status=%s temporal=%s", runId, runStatus, status);
+        }
+        return updated > 0;
+    }
+
     /** True while Temporal runs the run's execution; false when it is closed or unknown to the server. */
     boolean executionAlive(UUID runId) {
         try {

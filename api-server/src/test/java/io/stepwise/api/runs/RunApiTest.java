@@ -357,6 +357,52 @@ class RunApiTest {
         assertThat(body).doesNotContain("tok-123456");
     }
 
+    /** A run row as a launch leaves it when the server stops between the commit and the start. */
+    private String insertRun(String status, boolean startedInTemporal) {
+        String id = java.util.UUID.randomUUID().toString();
+        try (var c = db.getConnection(); var s = c.prepareStatement(
+                "INSERT INTO runs (id, definition_id, version_id, workflow_ref, status, inputs, inputs_redacted, "
+                        + "started_in_temporal, created_at, updated_at) SELECT ?, d.id, d.current_version_id, d.ref, ?, "
+                        + "'{\"ticket\": \"REC\", \"priority\": 3}', '{\"ticket\": \"REC\", \"priority\": 3}', ?, "
+                        + "now() - interval '1 minute', now() - interval '1 minute' FROM definitions d WHERE d.ref = 'runs.approve'")) {
+            s.setObject(1, java.util.UUID.fromString(id));
+            s.setString(2, status);
+            s.setBoolean(3, startedInTemporal);
+            assertThat(s.executeUpdate()).isEqualTo(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return id;
+    }
+
+    @Test
+    void theReconcilerStartsARunWhoseStartNeverHappened() throws InterruptedException {
+        String run = insertRun("PENDING", false);
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("stuck.reason", org.hamcrest.Matchers.startsWith("not started in Temporal"));
+
+        assertThat(waitFor(run, "WAITING")).as("the reconciler started it and the worker ran it").isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("stuck", org.hamcrest.Matchers.nullValue());
+        operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    }
+
+    @Test
+    void aRunWhoseExecutionIsGoneIsStuckAndResumeContinuesIt() throws InterruptedException {
+        String run = insertRun("RUNNING", true);
+
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("stuck.reason", equalTo("execution lost: resume to continue")).body("stuck.since", notNullValue());
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("stuck", true).get("/api/v1/runs").then()
+                .statusCode(200).body("items.id", hasItem(run));
+
+        operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(200).body("attempt", equalTo(2));
+        assertThat(waitFor(run, "WAITING")).isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("stuck", org.hamcrest.Matchers.nullValue());
+        operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+    }
+
     @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
