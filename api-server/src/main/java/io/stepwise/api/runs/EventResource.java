@@ -41,8 +41,8 @@ public class EventResource {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw new ApiException.BadRequest("'name' is required", List.of(Problem.Error.ofField("name", "required")));
         }
-        List<String> signaled = events.deliver(request.name(), request.correlationKey(), request.payload(),
-                identity.getPrincipal().getName());
-        return Response.accepted(new EventResult(signaled, List.of())).build();
+        EventService.Delivery delivery = events.handle(request.id(), request.name(), request.correlationKey(),
+                request.payload(), identity.getPrincipal().getName());
+        return Response.accepted(new EventResult(delivery.signaled(), delivery.launched())).build();
     }
 }

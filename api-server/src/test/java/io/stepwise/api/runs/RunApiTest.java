@@ -404,6 +404,43 @@ class RunApiTest {
     }
 
     @Test
+    void anEventLaunchesTriggeredWorkflowsOnceForOneEventId() throws InterruptedException {
+        TestPacks.write("runs", "on-ticket.yaml", """
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: on-ticket
+                inputs:
+                  ticket: { type: string, required: true }
+                triggers:
+                  - event: ticket.created
+                    inputs:
+                      ticket: ${{ event.payload.id }}
+                steps:
+                  - id: echo
+                    uses: transform
+                    with: { value: "${{ inputs.ticket }}" }
+                outputs:
+                  ticket: ${{ steps.echo.output }}
+                """);
+        given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+        String body = "{\"name\": \"ticket.created\", \"id\": \"evt-" + java.util.UUID.randomUUID()
+                + "\", \"payload\": {\"id\": \"TK-7\"}}";
+
+        List<String> launched = operator().body(body).post("/api/v1/events").then().statusCode(202)
+                .extract().path("launched");
+        List<String> again = operator().body(body).post("/api/v1/events").then().statusCode(202)
+                .extract().path("launched");
+
+        assertThat(launched).hasSize(1);
+        assertThat(again).as("the same event id launches nothing new").isEqualTo(launched);
+        assertThat(waitFor(launched.get(0), "SUCCEEDED")).isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + launched.get(0)).then()
+                .body("output.ticket", equalTo("TK-7"));
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("workflow", "runs.on-ticket")
+                .get("/api/v1/runs").then().body("items.size()", equalTo(1));
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()

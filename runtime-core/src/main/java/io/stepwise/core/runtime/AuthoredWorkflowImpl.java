@@ -74,6 +74,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private final Set<String> currentSteps = new LinkedHashSet<>();
     private final Map<String, RunState.OpenWait> openWaits = new LinkedHashMap<>();
     private RunInput input;
+    /** Secret inputs' values are cut out of log messages and error messages before they leave the workflow. */
+    private io.stepwise.core.redact.Redactor redactor = io.stepwise.core.redact.Redactor.none();
 
     /** The interpreter as workers register it: projection writes as local activities. */
     public AuthoredWorkflowImpl() {
@@ -144,6 +146,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         } catch (StepFailed e) {
             return finish(RunStatus.FAILED, null, e.error);
         }
+        redactor = io.stepwise.core.redact.Redactor.forRun(definition, input.inputs());
         ObjectNode run = NODES.objectNode();
         run.put("id", input.runId());
         run.put("workflow", input.workflowRef());
@@ -302,8 +305,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             scope.steps().put(step.id(), new Outcome(StepStatus.SUCCEEDED, output));
         } catch (StepFailed failed) {
             currentSteps.remove(path);
-            RunError error = failed.error.step() == null
-                    ? new RunError(path, failed.error.message(), failed.error.type()) : failed.error;
+            RunError error = new RunError(failed.error.step() == null ? path : failed.error.step(),
+                    redactor.redact(failed.error.message()), failed.error.type());
             write(new ProjectionChange.StepFinished(input.runId(), input.attempt(), now(), path, StepStatus.FAILED,
                     null, error, failed.attempts));
             scope.steps().put(step.id(), new Outcome(StepStatus.FAILED, null));
@@ -339,6 +342,12 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
 
     private JsonNode action(Step step, Scope scope, String path, int[] attempts) {
         JsonNode with = evaluate(step.with(), scope, path, "with");
+        if (ActionCatalog.LOG.equals(step.uses()) && with.isObject()) {
+            // what a log step writes is for people: secrets never reach the log line
+            ObjectNode redacted = ((ObjectNode) with).deepCopy();
+            redacted.put("message", redactor.redact(Template.asText(with.get("message"))));
+            with = redacted;
+        }
         ActionActivities activities = Workflow.newActivityStub(ActionActivities.class, activityOptions(step, with));
         try {
             ActionActivities.Outcome outcome = activities.execute(

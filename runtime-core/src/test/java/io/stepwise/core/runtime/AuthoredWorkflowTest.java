@@ -492,6 +492,22 @@ class AuthoredWorkflowTest {
         assertThat(waited).isBetween(Duration.ofMinutes(29).toMillis(), Duration.ofMinutes(31).toMillis());
     }
 
+    @Test
+    void secretValuesNeverLeaveTheWorkflowInErrorMessages(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("secret-error", "inputs:\n  token: { type: string, secret: true }\n", """
+                  - id: boom
+                    uses: fail
+                    with: { message: "bad token ${{ inputs.token }}" }
+                """, "");
+
+        Started run = start(client, options, yaml, "{\"token\": \"abcd-1234\"}");
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        assertThat(PROJECTION.run(run.runId()).error().message()).isEqualTo("bad token [REDACTED]");
+        assertThat(PROJECTION.step(run.runId(), "boom", 1).error().message()).doesNotContain("abcd-1234");
+    }
+
     /**
      * With {@code -Dstepwise.recordHistories=true}, writes the run's history to
      * {@code src/test/resources/histories/<name>.json} for {@link InterpreterReplayTest}. Record
