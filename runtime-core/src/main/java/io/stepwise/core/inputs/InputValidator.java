@@ -7,6 +7,7 @@ import io.stepwise.core.dsl.InputSchema;
 import io.stepwise.core.dsl.Violation;
 import io.stepwise.core.dsl.WorkflowDefinition;
 import io.stepwise.core.internal.dsl.InputRules;
+import io.stepwise.core.redact.Redactor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,10 @@ public final class InputValidator {
             if (problems.isEmpty()) {
                 values.set(schema.name(), InputRules.normalize(schema, value));
             } else {
-                violations.add(Violation.at(schema.name(), "input '" + schema.name() + "' " + String.join("; ", problems)));
+                String message = "input '" + schema.name() + "' " + String.join("; ", problems);
+                // a message about a secret input never repeats the value it was given
+                violations.add(Violation.at(schema.name(), schema.secret()
+                        ? Redactor.of(java.util.Set.of(schema.name()), inputs).redact(message) : message));
             }
         }
         inputs.fieldNames().forEachRemaining(name -> {

@@ -232,4 +232,26 @@ class InputValidatorTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) result.values().get("meta")).put("a", 2);
         assertThat(given).isEqualTo(before);
     }
+
+    @org.junit.jupiter.api.Test
+    void aProblemWithASecretInputNeverRepeatsItsValue() throws Exception {
+        var definition = new io.stepwise.core.dsl.WorkflowParser().parse("""
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: s
+                inputs:
+                  pin: { type: string, secret: true, enum: [one, two] }
+                steps:
+                  - id: a
+                    uses: noop
+                """).definition();
+
+        var result = InputValidator.validate(definition, new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree("{\"pin\": \"hunter2-secret\"}"));
+
+        org.assertj.core.api.Assertions.assertThat(result.violations()).singleElement().satisfies(v -> {
+            org.assertj.core.api.Assertions.assertThat(v.path()).isEqualTo("pin");
+            org.assertj.core.api.Assertions.assertThat(v.message()).contains("must be one of", "[REDACTED]").doesNotContain("hunter2-secret");
+        });
+    }
 }
