@@ -441,6 +441,31 @@ class RunApiTest {
     }
 
     @Test
+    void aTerminatedExecutionIsSettledByTheReconcilerAndCanBeResumed() throws InterruptedException {
+        String run = launch("{\"inputs\": {\"ticket\": \"TERM\"}}");
+        assertThat(waitFor(run, "WAITING")).isTrue();
+        io.temporal.serviceclient.WorkflowServiceStubs stubs = io.temporal.serviceclient.WorkflowServiceStubs.newServiceStubs(
+                io.temporal.serviceclient.WorkflowServiceStubsOptions.newBuilder()
+                        .setTarget(System.getProperty("stepwise.test.temporal-target")).build());
+        try {
+            io.temporal.client.WorkflowClient.newInstance(stubs)
+                    .newUntypedWorkflowStub(io.stepwise.core.runtime.RuntimeContract.workflowId(run))
+                    .terminate("operator pulled the plug");
+        } finally {
+            stubs.shutdown();
+        }
+
+        assertThat(waitFor(run, "FAILED")).as("the reconciler writes what Temporal reports").isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("error.type", equalTo("Terminated"));
+        operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(200).body("attempt", equalTo(2));
+        assertThat(waitFor(run, "WAITING")).isTrue();
+        operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+        assertThat(waitFor(run, "CANCELED")).isTrue();
+        operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(409);
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()
