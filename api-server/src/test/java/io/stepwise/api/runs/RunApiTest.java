@@ -488,6 +488,83 @@ class RunApiTest {
     }
 
     @Test
+    void replayedRunSendsTheRealSecretWhileNoResponseOrLogLineShowsIt() throws Exception {
+        List<String> authHeaders = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        List<String> logLines = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/secret", exchange -> {
+            authHeaders.add(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] ok = "{\"ok\": true}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        server.start();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                String text = record instanceof org.jboss.logmanager.ExtLogRecord ext ? ext.getFormattedMessage()
+                        : record.getMessage();
+                logLines.add(text + (record.getThrown() == null ? "" : " " + record.getThrown()));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(capture);
+        try {
+            TestPacks.write("runs", "secret-call.yaml", """
+                    apiVersion: stepwise/v1
+                    kind: Workflow
+                    name: secret-call
+                    inputs:
+                      token: { type: string, secret: true }
+                      url: { type: string }
+                    steps:
+                      - id: call
+                        uses: http.request
+                        with: { method: GET, url: "${{ inputs.url }}", headers: { Authorization: "Bearer ${{ inputs.token }}" } }
+                      - id: note
+                        uses: log
+                        with: { message: "called with ${{ inputs.token }}" }
+                    """);
+            given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+            String secret = "sek-" + java.util.UUID.randomUUID();
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/secret";
+            String first = operator().body("{\"inputs\": {\"token\": \"" + secret + "\", \"url\": \"" + url + "\"}}")
+                    .post("/api/v1/workflows/runs.secret-call/runs").then().statusCode(201).extract().path("id");
+            assertThat(waitFor(first, "SUCCEEDED")).isTrue();
+
+            var replayResponse = operator().body("{}").post("/api/v1/runs/" + first + "/replay").then().statusCode(201)
+                    .extract();
+            String replay = replayResponse.path("id");
+            assertThat(waitFor(replay, "SUCCEEDED")).isTrue();
+
+            assertThat(authHeaders).as("both runs sent the real secret").containsExactly("Bearer " + secret,
+                    "Bearer " + secret);
+            List<String> responses = new java.util.ArrayList<>(List.of(replayResponse.asString()));
+            for (String id : List.of(first, replay)) {
+                responses.add(given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + id).asString());
+                responses.add(given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + id + "/events")
+                        .asString());
+            }
+            responses.add(given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs").asString());
+            assertThat(responses).noneMatch(r -> r.contains(secret));
+            assertThat(logLines).as("captured log lines").isNotEmpty().noneMatch(l -> l.contains(secret));
+            assertThat(logLines).anyMatch(l -> l.contains("called with [REDACTED]"));
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(capture);
+            server.stop(0);
+        }
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()
