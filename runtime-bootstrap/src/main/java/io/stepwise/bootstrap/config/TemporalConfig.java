@@ -21,4 +21,12 @@ public interface TemporalConfig {
      */
     @WithDefault(RuntimeContract.DEFAULT_TASK_QUEUE)
     String taskQueue();
+
+    /** How long one call to Temporal may take, retries included, before the caller gives up. */
+    @WithDefault("10s")
+    java.time.Duration rpcTimeout();
+
+    /** How often a broken connection's reconnect backoff starts again from its shortest wait. */
+    @WithDefault("10s")
+    java.time.Duration reconnectBackoffReset();
 }

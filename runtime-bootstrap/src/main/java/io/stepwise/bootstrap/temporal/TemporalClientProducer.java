@@ -3,6 +3,7 @@ package io.stepwise.bootstrap.temporal;
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import jakarta.enterprise.inject.Disposes;
@@ -16,7 +17,12 @@ public class TemporalClientProducer {
     @Singleton
     WorkflowServiceStubs serviceStubs(TemporalConfig config) {
         return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(config.target()).build());
+                .setTarget(config.target())
+                .setRpcTimeout(config.rpcTimeout())
+                .setRpcRetryOptions(RpcRetryOptions.newBuilder().setExpiration(config.rpcTimeout())
+                        .validateBuildWithDefaults())
+                .setConnectionBackoffResetFrequency(config.reconnectBackoffReset())
+                .build());
     }
 
     @Produces
