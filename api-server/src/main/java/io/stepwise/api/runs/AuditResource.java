@@ -1,5 +1,6 @@
 package io.stepwise.api.runs;
 
+import io.stepwise.bootstrap.persistence.SqlTimes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.api.definitions.DefinitionViews;
@@ -68,7 +69,7 @@ public class AuditResource {
                         "SELECT kind, actor, at, details::text FROM run_events WHERE run_id = :id ORDER BY at, id")
                 .setParameter("id", run).getResultList();
         return DefinitionViews.Page.of(rows.stream().map(r -> new AuditEvent((String) r[0], (String) r[1],
-                instant(r[2]), tree(r[3]))).toList());
+                SqlTimes.instant(r[2]), tree(r[3]))).toList());
     }
 
     @GET
@@ -90,15 +91,5 @@ public class AuditResource {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Instant instant(Object value) {
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((java.sql.Timestamp) value).toInstant();
     }
 }

@@ -1,5 +1,6 @@
 package io.stepwise.api.runs;
 
+import io.stepwise.bootstrap.persistence.SqlTimes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.api.error.ApiException;
@@ -52,9 +53,9 @@ public class RunQueries {
         return Optional.of(new RunViews.Run(r[0].toString(),
                 new RunViews.WorkflowRef((String) r[1], r[2].toString(), ((Number) r[3]).intValue()),
                 (String) r[4], attempt, (String) r[6], tree(r[7]), redactor.redact(tree(r[8])),
-                redactor.redact(tree(r[9])), r[10] == null ? null : r[10].toString(), instant(r[11]), instant(r[12]),
-                instant(r[13]), steps, waits(id, attempt),
-                stuck.of(id, (String) r[4], (Boolean) r[16], instant(r[11]), instant(r[17]))));
+                redactor.redact(tree(r[9])), r[10] == null ? null : r[10].toString(), SqlTimes.instant(r[11]), SqlTimes.instant(r[12]),
+                SqlTimes.instant(r[13]), steps, waits(id, attempt),
+                stuck.of(id, (String) r[4], (Boolean) r[16], SqlTimes.instant(r[11]), SqlTimes.instant(r[17]))));
     }
 
     /** Secret inputs' values are cut out of every output and error the API shows (API.md, "The run document"). */
@@ -81,7 +82,7 @@ public class RunQueries {
         List<RunViews.Step> steps = new ArrayList<>();
         for (Object[] r : rows) {
             steps.add(new RunViews.Step((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                    ((Number) r[4]).intValue(), instant(r[5]), instant(r[6]), tree(r[7]), tree(r[8])));
+                    ((Number) r[4]).intValue(), SqlTimes.instant(r[5]), SqlTimes.instant(r[6]), tree(r[7]), tree(r[8])));
         }
         steps.sort((a, b) -> {
             Instant x = a.startedAt() == null ? a.finishedAt() : a.startedAt();
@@ -99,7 +100,7 @@ public class RunQueries {
                 WHERE run_id = :run AND attempt = :attempt ORDER BY opened_at, step_path""")
                 .setParameter("run", run).setParameter("attempt", attempt).getResultList();
         return rows.stream().map(r -> new RunViews.Wait((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                (String) r[4], instant(r[5]))).toList();
+                (String) r[4], SqlTimes.instant(r[5]))).toList();
     }
 
     /** Newest first; the cursor is the last item's (created_at, id), opaque to callers. */
@@ -143,7 +144,7 @@ public class RunQueries {
         for (int i = 0; i < Math.min(size, rows.size()); i++) {
             Object[] r = rows.get(i);
             items.add(new RunViews.Summary(r[0].toString(), (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
-                    (String) r[4], instant(r[5]), instant(r[6]), instant(r[7])));
+                    (String) r[4], SqlTimes.instant(r[5]), SqlTimes.instant(r[6]), SqlTimes.instant(r[7])));
         }
         String next = null;
         if (rows.size() > size) {
@@ -165,9 +166,9 @@ public class RunQueries {
         List<RunViews.Summary> items = new ArrayList<>();
         for (Object[] r : rows) {
             UUID id = (UUID) r[0];
-            if (stuck.of(id, (String) r[2], (Boolean) r[8], instant(r[5]), instant(r[9])) != null) {
+            if (stuck.of(id, (String) r[2], (Boolean) r[8], SqlTimes.instant(r[5]), SqlTimes.instant(r[9])) != null) {
                 items.add(new RunViews.Summary(id.toString(), (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
-                        (String) r[4], instant(r[5]), instant(r[6]), instant(r[7])));
+                        (String) r[4], SqlTimes.instant(r[5]), SqlTimes.instant(r[6]), SqlTimes.instant(r[7])));
             }
         }
         return new io.stepwise.api.definitions.DefinitionViews.Page<>(items, null);
@@ -191,21 +192,5 @@ public class RunQueries {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("stored JSON does not read", e);
         }
-    }
-
-    private static Instant instant(Object value) {
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant();
-        }
-        throw new IllegalStateException("not a timestamp: " + value.getClass());
     }
 }

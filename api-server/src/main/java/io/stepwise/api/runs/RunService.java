@@ -1,5 +1,6 @@
 package io.stepwise.api.runs;
 
+import io.stepwise.bootstrap.persistence.SqlTimes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.api.error.ApiException;
@@ -233,7 +234,7 @@ public class RunService {
                             + "AND attempt = :attempt AND kind = 'TIMER' AND status = 'WAITING' AND due_at IS NOT NULL")
                     .setParameter("id", runId).setParameter("attempt", run.attempt).getResultList();
             for (Object[] t : timers) {
-                timersDue.put((String) t[0], toInstant(t[1]).toString());
+                timersDue.put((String) t[0], SqlTimes.instant(t[1]).toString());
             }
             em.createNativeQuery("UPDATE waits SET status = 'CANCELED', closed_at = now() WHERE run_id = :id "
                     + "AND status = 'WAITING'").setParameter("id", runId).executeUpdate();
@@ -335,16 +336,6 @@ public class RunService {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static java.time.Instant toInstant(Object value) {
-        if (value instanceof java.time.Instant i) {
-            return i;
-        }
-        if (value instanceof OffsetDateTime o) {
-            return o.toInstant();
-        }
-        return ((java.sql.Timestamp) value).toInstant();
     }
 
     public void signal(UUID runId, EventSignal signal, String actor) {

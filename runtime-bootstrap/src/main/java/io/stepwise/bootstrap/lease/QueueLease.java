@@ -1,5 +1,6 @@
 package io.stepwise.bootstrap.lease;
 
+import io.stepwise.bootstrap.persistence.SqlTimes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -47,7 +48,7 @@ public class QueueLease {
                 .getResultList();
         if (!others.isEmpty()) {
             Object[] h = others.get(0);
-            return Optional.of(new Holder(queue, (String) h[0], (String) h[1], toOffset(h[2])));
+            return Optional.of(new Holder(queue, (String) h[0], (String) h[1], SqlTimes.offset(h[2])));
         }
         // leases of other owners that stopped heart-beating are dead: take the queue over
         em.createNativeQuery("DELETE FROM queue_leases WHERE queue = :queue AND owner <> :owner")
@@ -82,19 +83,6 @@ public class QueueLease {
                 "SELECT queue, owner, instance, build, started_at, heartbeat_at FROM queue_leases ORDER BY queue, instance")
                 .getResultList();
         return rows.stream().map(r -> new Lease((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                toOffset(r[4]), toOffset(r[5]))).toList();
-    }
-
-    private static OffsetDateTime toOffset(Object value) {
-        if (value instanceof OffsetDateTime o) {
-            return o;
-        }
-        if (value instanceof java.time.Instant i) {
-            return i.atOffset(java.time.ZoneOffset.UTC);
-        }
-        if (value instanceof java.sql.Timestamp t) {
-            return t.toInstant().atOffset(java.time.ZoneOffset.UTC);
-        }
-        return null;
+                SqlTimes.offset(r[4]), SqlTimes.offset(r[5]))).toList();
     }
 }
