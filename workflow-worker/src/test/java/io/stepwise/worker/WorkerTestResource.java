@@ -34,11 +34,7 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
             System.setProperty(TARGET_PROPERTY, "127.0.0.1:" + port);
             System.setProperty(JDBC_PROPERTY, postgres.jdbcUrl());
             Map<String, String> config = new HashMap<>();
-            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-            if (postgres.user() != null) {
-                config.put("quarkus.datasource.username", postgres.user());
-            }
-            config.put("quarkus.datasource.password", postgres.password() == null ? "" : postgres.password());
+            config.putAll(postgres.quarkusDatasource());
             config.put("stepwise.temporal.target", "127.0.0.1:" + port);
             config.put("stepwise.worker.heartbeat", "1s");
             config.put("stepwise.worker.shutdown-grace", "2s");

@@ -8,7 +8,6 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-import java.time.OffsetDateTime;
 
 /**
  * Reports, without ever failing readiness, how many live workers hold the authored task queue
@@ -31,9 +30,8 @@ public class WorkerPresence implements HealthCheck {
     public HealthCheckResponse call() {
         var response = HealthCheckResponse.named("workflow-workers").withData("queue", temporal.taskQueue()).up();
         try {
-            OffsetDateTime alive = OffsetDateTime.now().minus(workers.leaseTtl());
             long live = leases.all().stream()
-                    .filter(l -> l.queue().equals(temporal.taskQueue()) && l.heartbeatAt() != null && l.heartbeatAt().isAfter(alive))
+                    .filter(l -> l.queue().equals(temporal.taskQueue()) && l.live(workers.leaseTtl()))
                     .count();
             return response.withData("liveWorkers", live).build();
         } catch (RuntimeException e) {

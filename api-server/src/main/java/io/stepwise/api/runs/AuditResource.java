@@ -18,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,13 +75,12 @@ public class AuditResource {
     @Path("/queues")
     @RolesAllowed(Roles.VIEWER)
     public DefinitionViews.Page<Queue> queues() {
-        OffsetDateTime alive = OffsetDateTime.now().minus(workers.leaseTtl());
         Map<String, List<QueueLease.Lease>> byQueue = new LinkedHashMap<>();
         leases.all().forEach(l -> byQueue.computeIfAbsent(l.queue(), q -> new java.util.ArrayList<>()).add(l));
         return DefinitionViews.Page.of(byQueue.entrySet().stream().map(e -> new Queue(e.getKey(),
                 e.getValue().get(0).owner(),
                 e.getValue().stream().map(l -> new Instance(l.instance(), l.build(), l.startedAt().toInstant(),
-                        l.heartbeatAt().toInstant(), l.heartbeatAt().isAfter(alive))).toList())).toList());
+                        l.heartbeatAt().toInstant(), l.live(workers.leaseTtl()))).toList())).toList());
     }
 
     private JsonNode tree(Object text) {

@@ -6,7 +6,6 @@ import io.stepwise.bootstrap.lease.QueueLease;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -54,8 +53,6 @@ public class StuckDetector {
     }
 
     private boolean workerAlive() {
-        OffsetDateTime alive = OffsetDateTime.now().minus(workers.leaseTtl());
-        return leases.all().stream().anyMatch(l -> l.queue().equals(temporal.taskQueue()) && l.heartbeatAt() != null
-                && l.heartbeatAt().isAfter(alive));
+        return leases.all().stream().anyMatch(l -> l.queue().equals(temporal.taskQueue()) && l.live(workers.leaseTtl()));
     }
 }

@@ -53,11 +53,7 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
 
             Map<String, String> config = new HashMap<>();
             config.put("stepwise.temporal.target", "127.0.0.1:" + port);
-            config.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-            if (postgres.user() != null) {
-                config.put("quarkus.datasource.username", postgres.user());
-            }
-            config.put("quarkus.datasource.password", postgres.password() == null ? "" : postgres.password());
+            config.putAll(postgres.quarkusDatasource());
             config.put("mp.jwt.verify.publickey.location", publicKey.toUri().toString());
             config.put("mp.jwt.verify.issuer", ISSUER);
             config.put("stepwise.packs.dir", packs.toString());

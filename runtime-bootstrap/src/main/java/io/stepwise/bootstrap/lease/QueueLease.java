@@ -26,6 +26,11 @@ public class QueueLease {
     /** A lease row, for {@code GET /api/v1/queues}. */
     public record Lease(String queue, String owner, String instance, String build, OffsetDateTime startedAt,
                         OffsetDateTime heartbeatAt) {
+
+        /** True when the holder heart-beat within the lease TTL: a live worker. */
+        public boolean live(Duration ttl) {
+            return heartbeatAt != null && heartbeatAt.isAfter(OffsetDateTime.now().minus(ttl));
+        }
     }
 
     private final EntityManager em;

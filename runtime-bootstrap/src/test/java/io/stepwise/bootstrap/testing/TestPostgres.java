@@ -90,6 +90,17 @@ public final class TestPostgres implements AutoCloseable {
         return source;
     }
 
+    /** The datasource settings a Quarkus test resource hands to the app under test. */
+    public java.util.Map<String, String> quarkusDatasource() {
+        java.util.Map<String, String> config = new java.util.HashMap<>();
+        config.put("quarkus.datasource.jdbc.url", jdbcUrl());
+        if (user != null) {
+            config.put("quarkus.datasource.username", user);
+        }
+        config.put("quarkus.datasource.password", password == null ? "" : password);
+        return config;
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }
