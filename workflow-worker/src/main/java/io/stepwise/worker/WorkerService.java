@@ -120,20 +120,12 @@ public class WorkerService {
      */
     private Optional<String> foreignPoller(String queue) {
         try {
-            var response = stubs.blockingStub().describeTaskQueue(
-                    io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest.newBuilder()
-                            .setNamespace(temporal.namespace())
-                            .setTaskQueue(io.temporal.api.taskqueue.v1.TaskQueue.newBuilder().setName(queue).build())
-                            .setTaskQueueType(io.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
-                            .build());
-            return response.getPollersList().stream()
-                    .map(io.temporal.api.taskqueue.v1.PollerInfo::getIdentity)
+            return io.stepwise.bootstrap.temporal.TaskQueuePollers.of(stubs, temporal.namespace(), queue)
+                    .orElse(java.util.List.of()).stream()
                     .filter(identity -> identity.contains("@") && !identity.startsWith(config.owner() + "@"))
                     .findFirst();
         } catch (io.grpc.StatusRuntimeException e) {
-            if (e.getStatus().getCode() != io.grpc.Status.Code.UNIMPLEMENTED) {
-                LOG.warnf("worker_describe_task_queue_failed queue=%s status=%s", queue, e.getStatus().getCode());
-            }
+            LOG.warnf("worker_describe_task_queue_failed queue=%s status=%s", queue, e.getStatus().getCode());
             return Optional.empty();
         }
     }

@@ -31,12 +31,14 @@ public class Reconciler {
     private final EntityManager em;
     private final RunService runs;
     private final ReconcilerConfig config;
+    private final TemporalGate gate;
     private ScheduledExecutorService timer;
 
-    public Reconciler(EntityManager em, RunService runs, ReconcilerConfig config) {
+    public Reconciler(EntityManager em, RunService runs, ReconcilerConfig config, TemporalGate gate) {
         this.em = em;
         this.runs = runs;
         this.config = config;
+        this.gate = gate;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -66,8 +68,11 @@ public class Reconciler {
         }
     }
 
-    /** One pass; answers how many runs it started or settled. */
+    /** One pass; answers how many runs it started or settled. While Temporal is unreachable it does nothing. */
     public int pass() {
+        if (gate.down()) {
+            return 0;
+        }
         @SuppressWarnings("unchecked")
         Optional<List<Object[]>> work = QuarkusTransaction.requiringNew().call(() -> {
             boolean mine = (Boolean) em.createNativeQuery("SELECT pg_try_advisory_xact_lock(" + LOCK_KEY + ")")
@@ -84,12 +89,16 @@ public class Reconciler {
         });
         int acted = 0;
         for (Object[] row : work.orElse(List.of())) {
+            if (gate.down()) {
+                break; // the rest waits for the next pass, when Temporal may answer again
+            }
             UUID id = (UUID) row[0];
             boolean started = (Boolean) row[1];
             if (!started) {
-                runs.startExecution(id);
-                LOG.infof("reconciler_started run_id=%s", id);
-                acted++;
+                if (runs.startExecution(id)) {
+                    LOG.infof("reconciler_started run_id=%s", id);
+                    acted++;
+                }
             } else if (runs.settleClosedExecution(id)) {
                 acted++;
             }

@@ -54,14 +54,16 @@ public class RunService {
     private final TemporalConfig temporalConfig;
     private final EntityManager em;
     private final ObjectMapper json;
+    private final TemporalGate gate;
 
     public RunService(WorkflowParser parser, WorkflowClient temporal, TemporalConfig temporalConfig, EntityManager em,
-                      ObjectMapper json) {
+                      ObjectMapper json, TemporalGate gate) {
         this.parser = parser;
         this.temporal = temporal;
         this.temporalConfig = temporalConfig;
         this.em = em;
         this.json = json;
+        this.gate = gate;
     }
 
     public Launched launch(String ref, JsonNode inputs, String executionKey, String actor) {
@@ -176,8 +178,15 @@ public class RunService {
         return launched;
     }
 
-    /** Asks Temporal to start the run; a failure leaves it PENDING for the reconciler. */
-    void startExecution(UUID runId) {
+    /**
+     * Asks Temporal to start the run; answers whether it started. A failure, or Temporal known to be
+     * down, leaves it PENDING for the reconciler.
+     */
+    boolean startExecution(UUID runId) {
+        if (gate.down()) {
+            LOG.debugf("run_start_deferred run_id=%s reason=temporal_unreachable", runId);
+            return false;
+        }
         RunEntity run = QuarkusTransaction.requiringNew().call(() -> RunEntity.<RunEntity>findById(runId));
         WorkflowStub stub = temporal.newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
                 .setTaskQueue(temporalConfig.taskQueue())
@@ -190,12 +199,15 @@ public class RunService {
         } catch (WorkflowExecutionAlreadyStarted already) {
             LOG.debugf("run_already_started run_id=%s", runId);
         } catch (RuntimeException e) {
+            gate.failed(e);
             LOG.warnf("run_start_deferred run_id=%s reason=%s", runId, e.getMessage());
-            return;
+            return false;
         }
+        gate.answered();
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                         "UPDATE runs SET started_in_temporal = true, updated_at = now() WHERE id = :id")
                 .setParameter("id", runId).executeUpdate());
+        return true;
     }
 
     /**
@@ -260,6 +272,9 @@ public class RunService {
      * out): the status Temporal reports is written. Answers true when it wrote something.
      */
     boolean settleClosedExecution(UUID runId) {
+        if (gate.down()) {
+            return false;
+        }
         io.temporal.api.enums.v1.WorkflowExecutionStatus status;
         try {
             status = temporal.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
@@ -269,8 +284,10 @@ public class RunService {
                                     .setWorkflowId(RuntimeContract.workflowId(runId.toString())).build())
                             .build()).getWorkflowExecutionInfo().getStatus();
         } catch (io.grpc.StatusRuntimeException e) {
+            gate.failed(e);
             return false; // gone or unreachable: stuck says so; resume is the way out
         }
+        gate.answered();
         String runStatus;
         String errorType;
         switch (status) {
@@ -313,6 +330,9 @@ public class RunService {
 
     /** True while Temporal runs the run's execution; false when it is closed or unknown to the server. */
     boolean executionAlive(UUID runId) {
+        if (gate.down()) {
+            throw new ApiException.Unavailable("Temporal does not answer; try again shortly");
+        }
         try {
             var description = temporal.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
                     io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
@@ -320,12 +340,15 @@ public class RunService {
                             .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
                                     .setWorkflowId(RuntimeContract.workflowId(runId.toString())).build())
                             .build());
+            gate.answered();
             return description.getWorkflowExecutionInfo().getStatus()
                     == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (io.grpc.StatusRuntimeException e) {
             if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                gate.answered();
                 return false;
             }
+            gate.failed(e);
             throw new ApiException.Unavailable("Temporal did not answer: " + e.getStatus().getCode());
         }
     }
@@ -340,14 +363,14 @@ public class RunService {
 
     public void signal(UUID runId, EventSignal signal, String actor) {
         RunEntity run = activeRun(runId, "signaled");
-        stub(run).signal(RuntimeContract.EVENT_SIGNAL, signal);
+        throughGate(() -> stub(run).signal(RuntimeContract.EVENT_SIGNAL, signal));
         QuarkusTransaction.requiringNew().run(() -> audit(runId, "SIGNALED", actor, json.createObjectNode()
                 .put("event", signal.event()).put("correlationKey", signal.correlationKey())));
     }
 
     public void cancel(UUID runId, String actor) {
         RunEntity run = activeRun(runId, "canceled");
-        stub(run).cancel();
+        throughGate(() -> stub(run).cancel());
         QuarkusTransaction.requiringNew().run(() -> audit(runId, "CANCELED", actor, null));
     }
 
@@ -360,6 +383,22 @@ public class RunService {
             throw new ApiException.Conflict("run " + runId + " is " + run.status + " and can't be " + action);
         }
         return run;
+    }
+
+    /** A call an operator waits on: 503 at once while Temporal is known to be down, or when this call finds it so. */
+    private void throughGate(Runnable call) {
+        if (gate.down()) {
+            throw new ApiException.Unavailable("Temporal does not answer; try again shortly");
+        }
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            if (gate.failed(e)) {
+                throw new ApiException.Unavailable("Temporal does not answer; try again shortly");
+            }
+            throw e;
+        }
+        gate.answered();
     }
 
     private WorkflowStub stub(RunEntity run) {

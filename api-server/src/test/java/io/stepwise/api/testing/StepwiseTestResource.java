@@ -25,8 +25,22 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
 
     static final String TEMPORAL_PROPERTY = "stepwise.test.temporal-target";
 
+    private static volatile StepwiseTestResource current;
+
     private TestPostgres postgres;
     private TestServer.PortBoundTestServer temporal;
+    private int temporalPort;
+
+    /** Takes the running test's Temporal server away, as an outage would; its state goes with it. */
+    public static synchronized void stopTemporal() {
+        current.temporal.close();
+        current.temporal = null;
+    }
+
+    /** Brings a fresh Temporal server back on the port the api-server was configured with. */
+    public static synchronized void startTemporal() {
+        current.temporal = TestServer.createPortBoundServer(current.temporalPort, true);
+    }
 
     @Override
     public Map<String, String> start() {
@@ -48,7 +62,9 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
             try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
+            temporalPort = port;
             temporal = TestServer.createPortBoundServer(port, true);
+            current = this;
             System.setProperty(TEMPORAL_PROPERTY, "127.0.0.1:" + port);
 
             Map<String, String> config = new HashMap<>();

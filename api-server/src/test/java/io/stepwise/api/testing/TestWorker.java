@@ -20,22 +20,37 @@ import javax.sql.DataSource;
  */
 public final class TestWorker {
     private static WorkerFactory factory;
+    private static String target;
 
     private TestWorker() {
     }
 
+    /** Starts the worker, or starts it again when the test resource now runs Temporal elsewhere. */
     public static synchronized void ensureStarted(DataSource db) {
-        if (factory != null) {
+        String now = System.getProperty(StepwiseTestResource.TEMPORAL_PROPERTY);
+        if (factory != null && now.equals(target)) {
             return;
         }
+        stop();
+        target = now;
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
-                .setTarget(System.getProperty(StepwiseTestResource.TEMPORAL_PROPERTY)).build());
+                .setTarget(target).build());
         factory = WorkerFactory.newInstance(WorkflowClient.newInstance(stubs));
         var worker = factory.newWorker(RuntimeContract.DEFAULT_TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
         worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
                 new DbRunProjection(db, new ObjectMapper()));
         factory.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(factory::shutdownNow));
+        WorkerFactory started = factory;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::shutdownNow));
+    }
+
+    /** Stops the worker, if one runs; the next {@link #ensureStarted} starts a new one. */
+    public static synchronized void stop() {
+        if (factory != null) {
+            factory.shutdownNow();
+            factory.getWorkflowClient().getWorkflowServiceStubs().shutdownNow();
+            factory = null;
+        }
     }
 }

@@ -29,4 +29,11 @@ public interface TemporalConfig {
     /** How often a broken connection's reconnect backoff starts again from its shortest wait. */
     @WithDefault("10s")
     java.time.Duration reconnectBackoffReset();
+
+    /**
+     * After a call finds Temporal unreachable, how long the api-server stops waiting on it: launches
+     * stay PENDING at once and the reconciler retries after this pause.
+     */
+    @WithDefault("2s")
+    java.time.Duration outagePause();
 }

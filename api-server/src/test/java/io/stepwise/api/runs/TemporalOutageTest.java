@@ -1,0 +1,146 @@
+package io.stepwise.api.runs;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.stepwise.api.testing.StepwiseTestResource;
+import io.stepwise.api.testing.TestPacks;
+import io.stepwise.api.testing.TestTokens;
+import io.stepwise.api.testing.TestWorker;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import javax.sql.DataSource;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+/**
+ * Temporal is down while 20 runs are launched: each launch still answers 201 with a PENDING run
+ * that says why. When Temporal is back, the reconciler starts them all, and each run's HTTP step
+ * reaches the counting server exactly once.
+ */
+@QuarkusTest
+@TestProfile(TemporalOutageTest.QuickRecovery.class)
+@QuarkusTestResource(value = StepwiseTestResource.class, restrictToAnnotatedClass = false)
+class TemporalOutageTest {
+
+    public static class QuickRecovery implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "stepwise.temporal.rpc-timeout", "2s",
+                    "stepwise.temporal.reconnect-backoff-reset", "1s",
+                    "stepwise.temporal.outage-pause", "1s",
+                    "stepwise.reconciler.interval", "500ms",
+                    "stepwise.reconciler.grace", "1s");
+        }
+    }
+
+    @Inject
+    DataSource db;
+
+    @Test
+    void runsLaunchedWhileTemporalIsDownAllCompleteOnceWhenItIsBack() throws Exception {
+        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/count", exchange -> {
+            calls.computeIfAbsent(exchange.getRequestURI().getQuery(), k -> new AtomicInteger()).incrementAndGet();
+            byte[] ok = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, ok.length);
+            exchange.getResponseBody().write(ok);
+            exchange.close();
+        });
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            TestPacks.write("outage", "count.yaml", """
+                    apiVersion: stepwise/v1
+                    kind: Workflow
+                    name: count
+                    inputs:
+                      url: { type: string, required: true }
+                      n: { type: integer, required: true }
+                    steps:
+                      - id: call
+                        uses: http.request
+                        with: { method: GET, url: "${{ inputs.url + '?n=' + string(inputs.n) }}" }
+                    outputs:
+                      n: ${{ inputs.n }}
+                    """);
+            given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/count";
+
+            TestWorker.stop();
+            StepwiseTestResource.stopTemporal();
+            List<CompletableFuture<String>> launches = new ArrayList<>();
+            for (int n = 0; n < 20; n++) {
+                String body = "{\"inputs\": {\"url\": \"" + url + "\", \"n\": " + n + "}}";
+                launches.add(CompletableFuture.supplyAsync(() -> given().auth().oauth2(TestTokens.as("stepwise.operator"))
+                        .contentType(ContentType.JSON).body(body).post("/api/v1/workflows/outage.count/runs")
+                        .then().statusCode(201).body("status", equalTo("PENDING")).extract().<String>path("id"), clients));
+            }
+            List<String> runs = launches.stream().map(CompletableFuture::join).toList();
+            given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + runs.get(0)).then()
+                    .statusCode(200).body("status", equalTo("PENDING"))
+                    .body("stuck.reason", startsWith("not started in Temporal yet"));
+            assertThat(calls).as("nothing ran while Temporal was down").isEmpty();
+
+            StepwiseTestResource.startTemporal();
+            TestWorker.ensureStarted(db);
+
+            for (String run : runs) {
+                assertThat(waitForSucceeded(run)).as("run %s completes once Temporal is back", run).isTrue();
+            }
+            assertThat(calls).as("every run's step ran").hasSize(20);
+            calls.forEach((query, count) -> assertThat(count.get()).as("calls for %s", query).isEqualTo(1));
+            for (String run : runs) {
+                given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                        .body("attempt", equalTo(1)).body("steps.size()", equalTo(1))
+                        .body("steps[0].attempts", equalTo(1));
+            }
+            assertThat(runsOfWorkflow()).as("no launch made a second run").isEqualTo(20);
+        } finally {
+            clients.shutdownNow();
+            server.stop(0);
+        }
+    }
+
+    private static boolean waitForSucceeded(String runId) throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            String now = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + runId)
+                    .then().statusCode(200).extract().path("status");
+            if ("SUCCEEDED".equals(now)) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    private int runsOfWorkflow() throws java.sql.SQLException {
+        try (var c = db.getConnection(); var s = c.prepareStatement("SELECT count(*) FROM runs WHERE workflow_ref = ?")) {
+            s.setString(1, "outage.count");
+            try (var rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+}
