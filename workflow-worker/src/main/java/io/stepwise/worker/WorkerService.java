@@ -1,6 +1,7 @@
 package io.stepwise.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The worker's life: check the schema, claim the task queue (ARCHITECTURE.md, "Queue ownership
@@ -48,11 +50,15 @@ public class WorkerService {
     private final DataSource db;
     private final ObjectMapper json;
     private final String instance;
+    private final MeterRegistry metrics;
+    /** 1 while this process holds the queue lease, 0 otherwise: the gauge {@code stepwise.worker.lease}. */
+    private final AtomicInteger leaseHeld = new AtomicInteger();
     private WorkerFactory factory;
     private ScheduledExecutorService heartbeat;
 
     public WorkerService(TemporalConfig temporal, WorkerConfig config, QueueLease lease, SchemaCheck schema,
-                         WorkflowServiceStubs stubs, DataSource db, ObjectMapper json) {
+                         WorkflowServiceStubs stubs, DataSource db, ObjectMapper json, MeterRegistry metrics) {
+        this.metrics = metrics;
         this.temporal = temporal;
         this.config = config;
         this.lease = lease;
@@ -76,6 +82,7 @@ public class WorkerService {
             return;
         }
         String queue = temporal.taskQueue();
+        metrics.gauge("stepwise.worker.lease", io.micrometer.core.instrument.Tags.of("queue", queue), leaseHeld);
         Optional<QueueLease.Holder> holder = lease.claim(queue, config.owner(), instance, build(), config.leaseTtl());
         if (holder.isPresent()) {
             QueueLease.Holder h = holder.get();
@@ -94,13 +101,14 @@ public class WorkerService {
             Quarkus.asyncExit(EXIT_QUEUE_OWNED);
             return;
         }
+        leaseHeld.set(1);
         WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
                 .setNamespace(temporal.namespace()).setIdentity(instance).build());
         factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
         var worker = factory.newWorker(queue);
         worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
         worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
-                new DbRunProjection(db, json));
+                new DbRunProjection(db, json, metrics));
         factory.start();
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stepwise-lease-heartbeat");
@@ -134,6 +142,7 @@ public class WorkerService {
         try {
             if (!lease.heartbeat(queue, instance)) {
                 // our row is gone (we were presumed dead and another owner took over): stop polling
+                leaseHeld.set(0);
                 LOG.errorf("worker_lease_lost queue=%s instance=%s", queue, instance);
                 Quarkus.asyncExit(EXIT_QUEUE_OWNED);
             }
@@ -153,6 +162,7 @@ public class WorkerService {
         factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
         try {
             lease.release(temporal.taskQueue(), instance);
+            leaseHeld.set(0);
         } catch (RuntimeException e) {
             LOG.warnf("worker_release_failed reason=%s", e.getMessage());
         }

@@ -14,6 +14,7 @@ import io.stepwise.core.runtime.RunResult;
 import io.stepwise.core.runtime.RunStatus;
 import io.stepwise.core.runtime.RuntimeContract;
 import io.stepwise.core.runtime.StepStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -164,7 +165,7 @@ class WorkerRunTest {
                 new ProjectionChange.StepStarted(ids[0], 1, at, "loop[0].a", "noop"),
                 new ProjectionChange.StepFinished(ids[0], 1, at, "loop[0].a", StepStatus.SUCCEEDED,
                         JSON.createObjectNode().put("v", 1), null, 2)};
-        DbRunProjection projection = new DbRunProjection(db, JSON);
+        DbRunProjection projection = new DbRunProjection(db, JSON, new SimpleMeterRegistry());
 
         projection.apply(batch);
         List<List<Object>> once = query("SELECT path, step_id, status, attempts, output->>'v' FROM steps WHERE run_id = ?", run);
@@ -173,6 +174,35 @@ class WorkerRunTest {
         assertThat(query("SELECT path, step_id, status, attempts, output->>'v' FROM steps WHERE run_id = ?", run))
                 .isEqualTo(once).containsExactly(List.of("loop[0].a", "a", "SUCCEEDED", 2, "1"));
         assertThat(query("SELECT status FROM runs WHERE id = ?", run)).containsExactly(List.of("RUNNING"));
+    }
+
+    @Test
+    void metricsCountEachRunAndStepOnceEvenWhenABatchIsAppliedTwice() throws Exception {
+        String[] ids = storeRun("apiVersion: stepwise/v1\nkind: Workflow\nname: counted\nsteps:\n  - id: a\n    uses: noop\n");
+        ProjectionChange[] batch = {
+                new ProjectionChange.RunStarted(ids[0], 1, "2026-11-22T10:00:00Z"),
+                new ProjectionChange.StepStarted(ids[0], 1, "2026-11-22T10:00:00Z", "a", "noop"),
+                new ProjectionChange.StepFinished(ids[0], 1, "2026-11-22T10:00:00.250Z", "a", StepStatus.SUCCEEDED,
+                        null, null, 1),
+                new ProjectionChange.RunFinished(ids[0], 1, "2026-11-22T10:00:00.300Z", RunStatus.SUCCEEDED, null, null)};
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        DbRunProjection projection = new DbRunProjection(db, JSON, metrics);
+
+        projection.apply(batch);
+        projection.apply(batch);
+
+        assertThat(metrics.get("stepwise.runs.finished").tag("workflow", ids[2]).tag("status", "SUCCEEDED").counter()
+                .count()).isEqualTo(1.0);
+        var steps = metrics.get("stepwise.step.duration").tag("uses", "noop").tag("status", "SUCCEEDED").timer();
+        assertThat(steps.count()).isEqualTo(1);
+        assertThat(steps.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250.0);
+    }
+
+    @Test
+    void thePrometheusEndpointShowsTheLeaseThisWorkerHolds() {
+        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString(
+                        "stepwise_worker_lease{queue=\"" + RuntimeContract.DEFAULT_TASK_QUEUE + "\"} 1.0"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.stepwise.api.definitions;
 import io.stepwise.api.config.PacksConfig;
 import io.stepwise.api.error.ApiException;
 import io.stepwise.core.dsl.WorkflowParser;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -29,10 +30,13 @@ public class ResyncService {
     private final EntityManager em;
     private final PackScanner scanner = new PackScanner();
     private final ResyncPlanner planner;
+    private final MeterRegistry metrics;
 
-    public ResyncService(PacksConfig config, DefinitionStore store, EntityManager em, WorkflowParser parser) {
+    public ResyncService(PacksConfig config, DefinitionStore store, EntityManager em, WorkflowParser parser,
+                         MeterRegistry metrics) {
         this.config = config;
         this.store = store;
+        this.metrics = metrics;
         this.em = em;
         this.planner = new ResyncPlanner(parser);
     }
@@ -62,7 +66,21 @@ public class ResyncService {
                         + "lock_ms=%d scan_ms=%d plan_ms=%d write_ms=%d",
                 dryRun, s.scanned(), s.newCount(), s.updated(), s.unchanged(), s.archived(), s.restored(), s.errors(),
                 ms(locked - start), ms(scanned - locked), ms(planned - scanned), ms(applied - planned));
+        metrics.timer("stepwise.resync.duration", "dry_run", String.valueOf(dryRun))
+                .record(applied - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (!dryRun) {
+            count("new", s.newCount());
+            count("updated", s.updated());
+            count("unchanged", s.unchanged());
+            count("archived", s.archived());
+            count("restored", s.restored());
+            count("errors", s.errors());
+        }
         return report;
+    }
+
+    private void count(String change, long n) {
+        metrics.counter("stepwise.resync.definitions", "change", change).increment(n);
     }
 
     private static long ms(long nanos) {

@@ -32,9 +32,12 @@ public class Reconciler {
     private final RunService runs;
     private final ReconcilerConfig config;
     private final TemporalGate gate;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
     private ScheduledExecutorService timer;
 
-    public Reconciler(EntityManager em, RunService runs, ReconcilerConfig config, TemporalGate gate) {
+    public Reconciler(EntityManager em, RunService runs, ReconcilerConfig config, TemporalGate gate,
+                      io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.em = em;
         this.runs = runs;
         this.config = config;
@@ -97,9 +100,11 @@ public class Reconciler {
             if (!started) {
                 if (runs.startExecution(id)) {
                     LOG.infof("reconciler_started run_id=%s", id);
+                    metrics.counter("stepwise.reconciler.actions", "action", "started").increment();
                     acted++;
                 }
             } else if (runs.settleClosedExecution(id)) {
+                metrics.counter("stepwise.reconciler.actions", "action", "settled").increment();
                 acted++;
             }
         }

@@ -55,9 +55,11 @@ public class RunService {
     private final EntityManager em;
     private final ObjectMapper json;
     private final TemporalGate gate;
+    private final io.micrometer.core.instrument.MeterRegistry metrics;
 
     public RunService(WorkflowParser parser, WorkflowClient temporal, TemporalConfig temporalConfig, EntityManager em,
-                      ObjectMapper json, TemporalGate gate) {
+                      ObjectMapper json, TemporalGate gate, io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.metrics = metrics;
         this.parser = parser;
         this.temporal = temporal;
         this.temporalConfig = temporalConfig;
@@ -150,6 +152,7 @@ public class RunService {
             details.put("replayOf", replayOf.toString());
         }
         audit(run.id, "LAUNCHED", actor, details);
+        metrics.counter("stepwise.runs.launched", "workflow", ref).increment();
         return new Launched(run.id, true);
     }
 

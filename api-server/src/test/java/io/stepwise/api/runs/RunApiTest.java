@@ -585,6 +585,25 @@ class RunApiTest {
     }
 
     @Test
+    void thePrometheusEndpointCountsLaunchesAndResyncs() {
+        String launched = "stepwise_runs_launched_total{workflow=\"runs.approve\"} ";
+        double before = metric(launched);
+        launch("{\"inputs\": {\"ticket\": \"M-1\"}}");
+        launch("{\"inputs\": {\"ticket\": \"M-2\"}}");
+
+        assertThat(metric(launched) - before).isEqualTo(2.0);
+        assertThat(metric("stepwise_resync_duration_seconds_count{dry_run=\"false\"} ")).isPositive();
+        assertThat(metric("stepwise_resync_definitions_total{change=\"unchanged\"} ")).isPositive();
+    }
+
+    /** A sample's value in the Prometheus text format, 0 when the series does not exist yet. */
+    private static double metric(String seriesAndSpace) {
+        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return text.lines().filter(l -> l.startsWith(seriesAndSpace)).findFirst()
+                .map(l -> Double.parseDouble(l.substring(seriesAndSpace.length()).trim())).orElse(0.0);
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()

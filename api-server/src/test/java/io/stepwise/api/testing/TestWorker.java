@@ -39,7 +39,7 @@ public final class TestWorker {
         var worker = factory.newWorker(RuntimeContract.DEFAULT_TASK_QUEUE);
         worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
         worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
-                new DbRunProjection(db, new ObjectMapper()));
+                new DbRunProjection(db, new ObjectMapper(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         factory.start();
         WorkerFactory started = factory;
         Runtime.getRuntime().addShutdownHook(new Thread(started::shutdownNow));

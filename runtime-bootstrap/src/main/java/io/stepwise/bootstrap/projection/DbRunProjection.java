@@ -2,6 +2,7 @@ package io.stepwise.bootstrap.projection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.core.runtime.ProjectionChange;
 import io.stepwise.core.runtime.RunProjectionHandler;
 import io.temporal.failure.ApplicationFailure;
@@ -9,9 +10,13 @@ import io.temporal.failure.ApplicationFailure;
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -23,11 +28,20 @@ public class DbRunProjection extends RunProjectionHandler {
     private static final String TERMINAL = "('SUCCEEDED', 'FAILED', 'CANCELED')";
     private final DataSource db;
     private final ObjectMapper json;
+    private final MeterRegistry metrics;
     private Connection connection;
+    /** Metrics of the batch being written, recorded only once it commits. */
+    private final List<Runnable> observations = new ArrayList<>();
 
-    public DbRunProjection(DataSource db, ObjectMapper json) {
+    /**
+     * {@code metrics} receives {@code stepwise.runs.finished} (workflow, status) and
+     * {@code stepwise.step.duration} (uses, status), each once per transition: a batch applied
+     * again records nothing new.
+     */
+    public DbRunProjection(DataSource db, ObjectMapper json, MeterRegistry metrics) {
         this.db = db;
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
@@ -35,14 +49,17 @@ public class DbRunProjection extends RunProjectionHandler {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             connection = c;
+            observations.clear();
             try {
                 super.apply(changes);
                 c.commit();
+                observations.forEach(Runnable::run);
             } catch (RuntimeException | Error e) {
                 c.rollback();
                 throw e;
             } finally {
                 connection = null;
+                observations.clear();
             }
         } catch (SQLException e) {
             throw ApplicationFailure.newFailure("projection write failed: " + e.getMessage(), "DatabaseUnavailable");
@@ -59,9 +76,18 @@ public class DbRunProjection extends RunProjectionHandler {
 
     @Override
     protected void runFinished(ProjectionChange.RunFinished c) {
-        update("UPDATE runs SET status = ?, output = ?::jsonb, error = ?::jsonb, finished_at = ?, updated_at = now() "
-                        + "WHERE id = ? AND attempt <= ?",
-                c.status().name(), toJson(c.output()), toJson(c.error()), ts(c.at()), uuid(c.runId()), c.attempt());
+        try (ResultSet r = query("UPDATE runs r SET status = ?, output = ?::jsonb, error = ?::jsonb, finished_at = ?, "
+                        + "updated_at = now() FROM (SELECT id, status FROM runs WHERE id = ? FOR UPDATE) before "
+                        + "WHERE r.id = before.id AND r.attempt <= ? RETURNING r.workflow_ref, before.status",
+                c.status().name(), toJson(c.output()), toJson(c.error()), ts(c.at()), uuid(c.runId()), c.attempt())) {
+            if (r.next() && !isTerminal(r.getString(2))) {
+                String workflow = r.getString(1);
+                observations.add(() -> metrics.counter("stepwise.runs.finished", "workflow", workflow,
+                        "status", c.status().name()).increment());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         update("UPDATE waits SET status = 'CANCELED', closed_at = ? WHERE run_id = ? AND attempt = ? AND status = 'WAITING'",
                 ts(c.at()), uuid(c.runId()), c.attempt());
     }
@@ -75,14 +101,33 @@ public class DbRunProjection extends RunProjectionHandler {
 
     @Override
     protected void stepFinished(ProjectionChange.StepFinished c) {
-        update("INSERT INTO steps (run_id, path, attempt, step_id, status, attempts, output, error, started_at, "
+        String sql = "WITH before AS (SELECT status FROM steps WHERE run_id = ? AND path = ? AND attempt = ?) "
+                + "INSERT INTO steps (run_id, path, attempt, step_id, status, attempts, output, error, started_at, "
                         + "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, now()) "
                         + "ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status, "
                         + "attempts = excluded.attempts, output = excluded.output, error = excluded.error, "
                         + "started_at = COALESCE(steps.started_at, excluded.started_at), finished_at = excluded.finished_at, "
-                        + "updated_at = now()",
+                        + "updated_at = now() RETURNING uses, started_at, (SELECT status FROM before)";
+        try (ResultSet r = query(sql, uuid(c.runId()), c.stepPath(), c.attempt(),
                 uuid(c.runId()), c.stepPath(), c.attempt(), stepId(c.stepPath()), c.status().name(), c.attempts(),
-                toJson(c.output()), toJson(c.error()), ts(c.at()), ts(c.at()));
+                toJson(c.output()), toJson(c.error()), ts(c.at()), ts(c.at()))) {
+            if (r.next() && r.getString(1) != null && !isStepFinished(r.getString(3))) {
+                String uses = r.getString(1);
+                Duration took = Duration.between(r.getTimestamp(2).toInstant(), Instant.parse(c.at()));
+                observations.add(() -> metrics.timer("stepwise.step.duration", "uses", uses,
+                        "status", c.status().name()).record(took));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean isTerminal(String runStatus) {
+        return "SUCCEEDED".equals(runStatus) || "FAILED".equals(runStatus) || "CANCELED".equals(runStatus);
+    }
+
+    private static boolean isStepFinished(String stepStatus) {
+        return stepStatus != null && !"RUNNING".equals(stepStatus) && !"WAITING".equals(stepStatus);
     }
 
     @Override
@@ -124,6 +169,16 @@ public class DbRunProjection extends RunProjectionHandler {
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /** A statement that returns rows (UPDATE/INSERT ... RETURNING); the result set closes its statement. */
+    private ResultSet query(String sql, Object... params) throws SQLException {
+        PreparedStatement s = connection.prepareStatement(sql);
+        for (int i = 0; i < params.length; i++) {
+            s.setObject(i + 1, params[i]);
+        }
+        s.closeOnCompletion();
+        return s.executeQuery();
     }
 
     private String toJson(Object value) {
