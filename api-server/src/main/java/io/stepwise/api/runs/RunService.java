@@ -191,14 +191,18 @@ public class RunService {
             return false;
         }
         RunEntity run = QuarkusTransaction.requiringNew().call(() -> RunEntity.<RunEntity>findById(runId));
+        RunInput input = run.attempt == 1
+                ? new RunInput(runId.toString(), run.workflowRef, run.versionId.toString(), run.inputs, 1, Map.of())
+                : QuarkusTransaction.requiringNew().call(() -> new RunInput(runId.toString(), run.workflowRef,
+                        run.versionId.toString(), run.inputs, run.attempt, recordedSteps(runId, run.attempt),
+                        timersDue(runId, run.attempt)));
         WorkflowStub stub = temporal.newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
                 .setTaskQueue(temporalConfig.taskQueue())
                 .setWorkflowId(RuntimeContract.workflowId(runId.toString()))
                 .setWorkflowIdConflictPolicy(WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
                 .build());
         try {
-            stub.start(new RunInput(runId.toString(), run.workflowRef, run.versionId.toString(), run.inputs,
-                    run.attempt, Map.of()));
+            stub.start(input);
         } catch (WorkflowExecutionAlreadyStarted already) {
             LOG.debugf("run_already_started run_id=%s", runId);
         } catch (RuntimeException e) {
@@ -231,43 +235,50 @@ public class RunService {
                     + " and its execution is alive; it needs no resume");
         }
         int attempt = run.attempt + 1;
-        Map<String, RecordedStep> recorded = new java.util.HashMap<>();
-        Map<String, String> timersDue = new java.util.HashMap<>();
         QuarkusTransaction.requiringNew().run(() -> {
-            @SuppressWarnings("unchecked")
-            List<Object[]> steps = em.createNativeQuery("SELECT DISTINCT ON (path) path, status, output::text FROM steps "
-                            + "WHERE run_id = :id ORDER BY path, attempt DESC")
-                    .setParameter("id", runId).getResultList();
-            for (Object[] step : steps) {
-                String status = (String) step[1];
-                if ("SUCCEEDED".equals(status) || "SKIPPED".equals(status)) {
-                    recorded.put((String) step[0], new RecordedStep(StepStatus.valueOf(status), readJson((String) step[2])));
-                }
-            }
-            @SuppressWarnings("unchecked")
-            List<Object[]> timers = em.createNativeQuery("SELECT step_path, due_at FROM waits WHERE run_id = :id "
-                            + "AND attempt = :attempt AND kind = 'TIMER' AND status = 'WAITING' AND due_at IS NOT NULL")
-                    .setParameter("id", runId).setParameter("attempt", run.attempt).getResultList();
-            for (Object[] t : timers) {
-                timersDue.put((String) t[0], SqlTimes.instant(t[1]).toString());
-            }
             em.createNativeQuery("UPDATE waits SET status = 'CANCELED', closed_at = now() WHERE run_id = :id "
                     + "AND status = 'WAITING'").setParameter("id", runId).executeUpdate();
             em.createNativeQuery("UPDATE runs SET attempt = :attempt, status = 'PENDING', error = NULL, output = NULL, "
                             + "finished_at = NULL, started_in_temporal = false, updated_at = now() WHERE id = :id")
                     .setParameter("attempt", attempt).setParameter("id", runId).executeUpdate();
             audit(runId, "RESUMED", actor, json.createObjectNode().put("attempt", attempt)
-                    .put("skippedSteps", recorded.size()));
+                    .put("skippedSteps", recordedSteps(runId, attempt).size()));
         });
-        WorkflowStub stub = temporal.newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
-                .setTaskQueue(temporalConfig.taskQueue())
-                .setWorkflowId(RuntimeContract.workflowId(runId.toString()))
-                .build());
-        stub.start(new RunInput(runId.toString(), run.workflowRef, run.versionId.toString(), run.inputs, attempt,
-                recorded, timersDue));
-        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
-                        "UPDATE runs SET started_in_temporal = true, updated_at = now() WHERE id = :id")
-                .setParameter("id", runId).executeUpdate());
+        startExecution(runId);
+    }
+
+    /**
+     * What a resumed attempt inherits: the newest outcome of every step that SUCCEEDED or was
+     * SKIPPED in an earlier attempt. Read from the steps table, so a reconciler start of a resumed
+     * run that Temporal refused at first gets the same as the resume itself.
+     */
+    private Map<String, RecordedStep> recordedSteps(UUID runId, int attempt) {
+        Map<String, RecordedStep> recorded = new java.util.HashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> steps = em.createNativeQuery("SELECT DISTINCT ON (path) path, status, output::text FROM steps "
+                        + "WHERE run_id = :id AND attempt < :attempt ORDER BY path, attempt DESC")
+                .setParameter("id", runId).setParameter("attempt", attempt).getResultList();
+        for (Object[] step : steps) {
+            String status = (String) step[1];
+            if ("SUCCEEDED".equals(status) || "SKIPPED".equals(status)) {
+                recorded.put((String) step[0], new RecordedStep(StepStatus.valueOf(status), readJson((String) step[2])));
+            }
+        }
+        return recorded;
+    }
+
+    /** The due times of the timers the previous attempt left unfinished: they wait only for what was left. */
+    private Map<String, String> timersDue(UUID runId, int attempt) {
+        Map<String, String> due = new java.util.HashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> timers = em.createNativeQuery("SELECT step_path, due_at FROM waits WHERE run_id = :id "
+                        + "AND attempt = :previous AND kind = 'TIMER' AND status IN ('WAITING', 'CANCELED') "
+                        + "AND due_at IS NOT NULL")
+                .setParameter("id", runId).setParameter("previous", attempt - 1).getResultList();
+        for (Object[] t : timers) {
+            due.put((String) t[0], SqlTimes.instant(t[1]).toString());
+        }
+        return due;
     }
 
     /**

@@ -122,11 +122,68 @@ class TemporalOutageTest {
         }
     }
 
+    @Test
+    void aResumeAcceptedWhileTemporalIsDownKeepsTheSucceededStepsWhenTheReconcilerStartsIt() throws Exception {
+        TestWorker.ensureStarted(db);
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/once", exchange -> {
+            calls.incrementAndGet();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 2);
+            exchange.getResponseBody().write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            exchange.close();
+        });
+        server.start();
+        try {
+            TestPacks.write("outage", "gate.yaml", """
+                    apiVersion: stepwise/v1
+                    kind: Workflow
+                    name: gate
+                    inputs:
+                      url: { type: string, required: true }
+                    steps:
+                      - id: first
+                        uses: http.request
+                        with: { method: GET, url: "${{ inputs.url }}" }
+                      - id: gate
+                        uses: event.wait
+                        with: { event: go, timeout: 1s, onTimeout: fail }
+                    """);
+            given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
+            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/once";
+            String run = given().auth().oauth2(TestTokens.as("stepwise.operator")).contentType(ContentType.JSON)
+                    .body("{\"inputs\": {\"url\": \"" + url + "\"}}").post("/api/v1/workflows/outage.gate/runs")
+                    .then().statusCode(201).extract().path("id");
+            assertThat(waitFor(run, "FAILED")).as("the gate times out").isTrue();
+
+            TestWorker.stop();
+            StepwiseTestResource.stopTemporal();
+            given().auth().oauth2(TestTokens.as("stepwise.operator")).post("/api/v1/runs/" + run + "/resume").then()
+                    .statusCode(200).body("attempt", equalTo(2)).body("status", equalTo("PENDING"));
+            StepwiseTestResource.startTemporal();
+            TestWorker.ensureStarted(db);
+
+            assertThat(waitFor(run, "WAITING")).as("the reconciler started attempt 2").isTrue();
+            assertThat(calls.get()).as("the step that succeeded in attempt 1 was not run again").isEqualTo(1);
+            given().auth().oauth2(TestTokens.as("stepwise.operator")).contentType(ContentType.JSON)
+                    .body("{\"event\": \"go\"}").post("/api/v1/runs/" + run + "/signals").then().statusCode(202);
+            assertThat(waitFor(run, "SUCCEEDED")).isTrue();
+            assertThat(calls.get()).isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     private static boolean waitForSucceeded(String runId) throws InterruptedException {
+        return waitFor(runId, "SUCCEEDED");
+    }
+
+    private static boolean waitFor(String runId, String status) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
             String now = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + runId)
                     .then().statusCode(200).extract().path("status");
-            if ("SUCCEEDED".equals(now)) {
+            if (status.equals(now)) {
                 return true;
             }
             Thread.sleep(100);
