@@ -1,0 +1,43 @@
+# Stepwise workflow-worker: a JVM image from the Quarkus fast-jar layout.
+#
+# Build context is the repository root, after the jars are built:
+#   ./mvnw -B package -DskipTests
+#   docker build -f deploy/docker/workflow-worker.Dockerfile -t stepwise/workflow-worker:dev .
+#
+# Configuration is by environment only (docs/operations.md lists every variable):
+# STEPWISE_DB_URL, STEPWISE_DB_USER, STEPWISE_DB_PASSWORD, STEPWISE_TEMPORAL_TARGET,
+# STEPWISE_TEMPORAL_TASK_QUEUE, STEPWISE_WORKER_OWNER, STEPWISE_WORKER_SHUTDOWN_GRACE, ...
+# On SIGTERM the worker stops polling, gives running activities STEPWISE_WORKER_SHUTDOWN_GRACE
+# (default 30s) and releases its queue lease: give the container longer than that to stop.
+# Exit code 3: another owner holds the task queue (docs/operations.md, "The ownership guard").
+FROM eclipse-temurin:17-jre
+
+# curl for the HEALTHCHECK below (and for an operator's `docker exec`); a fixed non-root user, uid 1001.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl ca-certificates \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 1001 stepwise \
+ && useradd --system --uid 1001 --gid 1001 --home-dir /deployments --no-create-home --shell /usr/sbin/nologin stepwise
+
+WORKDIR /deployments
+# Layers from the least to the most often changed; owned by root, so the app cannot rewrite its own code.
+COPY workflow-worker/target/quarkus-app/lib/ /deployments/lib/
+COPY workflow-worker/target/quarkus-app/quarkus-run.jar /deployments/quarkus-run.jar
+COPY workflow-worker/target/quarkus-app/app/ /deployments/app/
+COPY workflow-worker/target/quarkus-app/quarkus/ /deployments/quarkus/
+
+# The JVM sizes its heap from the container's memory limit; an OutOfMemoryError ends the process
+# (the orchestrator restarts it) instead of leaving a half-working server. JAVA_OPTS_APPEND adds flags.
+ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
+    JAVA_OPTS_APPEND="" \
+    QUARKUS_HTTP_HOST=0.0.0.0 \
+    QUARKUS_HTTP_PORT=8080
+
+USER 1001
+EXPOSE 8080
+
+HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${QUARKUS_HTTP_PORT:-8080}/q/health/ready" || exit 1
+
+# exec: java is PID 1 and gets SIGTERM directly (graceful shutdown, lease released).
+ENTRYPOINT ["/bin/sh", "-c", "exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]
