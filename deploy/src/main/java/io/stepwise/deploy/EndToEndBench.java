@@ -33,7 +33,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * step calls a server this process runs.
  *
  * <p>Usage: EndToEndBench &lt;api base, e.g. http://127.0.0.1:8080/api/v1&gt; &lt;token&gt; &lt;count&gt;
- * &lt;clients&gt; [warm-up count]
+ * &lt;clients&gt; [warm-up count] [rate]. Without a rate the clients launch as fast as they can
+ * (the stack's capacity; end-to-end latency then includes the queue that builds up). With a rate
+ * (runs/min) launches are paced on a fixed schedule, so the latency is the one at that load.
  */
 public final class EndToEndBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,6 +59,7 @@ public final class EndToEndBench {
         int count = Integer.parseInt(args[2]);
         int clients = Integer.parseInt(args[3]);
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 0;
+        double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0;
 
         HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
         target.createContext("/ping", exchange -> {
@@ -72,10 +75,12 @@ public final class EndToEndBench {
         try {
             if (warmup > 0) {
                 System.out.printf("warm-up: %d runs%n", warmup);
-                Phase w = bench.launchAll(url, warmup, clients);
+                Phase w = bench.launchAll(url, warmup, clients, rate);
                 bench.awaitFinished(w.ids);
             }
-            Phase phase = bench.launchAll(url, count, clients);
+            System.out.printf("launching %d runs from %d clients, %s%n", count, clients,
+                    rate > 0 ? "paced at " + (long) rate + " runs/min" : "as fast as they can");
+            Phase phase = bench.launchAll(url, count, clients, rate);
             Map<String, JsonNode> finished = bench.awaitFinished(phase.ids);
             bench.report(phase, finished, clients);
             bench.explainFailures(finished);
@@ -88,7 +93,9 @@ public final class EndToEndBench {
     private record Phase(Set<String> ids, List<Long> launchNanos, long wallNanos) {
     }
 
-    private Phase launchAll(String url, int count, int clients) throws Exception {
+    private Phase launchAll(String url, int count, int clients, double ratePerMinute) throws Exception {
+        long interval = ratePerMinute > 0 ? (long) (60e9 / ratePerMinute) : 0;
+        AtomicInteger next = new AtomicInteger();
         Set<String> ids = ConcurrentHashMap.newKeySet();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger left = new AtomicInteger(count);
@@ -99,6 +106,11 @@ public final class EndToEndBench {
         for (int c = 0; c < clients; c++) {
             work.add(pool.submit(() -> {
                 while (left.getAndDecrement() > 0) {
+                    long due = start + next.getAndIncrement() * interval;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
                     long t0 = System.nanoTime();
                     HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/workflows/" + WORKFLOW + "/runs"))
                             .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
@@ -118,37 +130,51 @@ public final class EndToEndBench {
         return new Phase(ids, latencies, System.nanoTime() - start);
     }
 
-    /** Pages through GET /runs of the workflow until every id is finished; answers their summaries. */
+    /**
+     * Waits, with three one-row requests a second, until the workflow has no PENDING, RUNNING or
+     * WAITING run (so that waiting costs the stack almost nothing), then pages through its runs
+     * once and answers the summaries of {@code ids}.
+     */
     private Map<String, JsonNode> awaitFinished(Set<String> ids) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        Map<String, JsonNode> finished = new HashMap<>();
-        while (finished.size() < ids.size()) {
+        while (active()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException((ids.size() - finished.size()) + " runs not finished after 10 minutes");
+                throw new IllegalStateException("runs still active after 10 minutes");
             }
-            String cursor = null;
-            do {
-                String query = "?workflow=" + WORKFLOW + "&limit=200"
-                        + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-                HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/runs" + query)).GET());
-                if (r.statusCode() != 200) {
-                    throw new IllegalStateException("list answered " + r.statusCode() + ": " + r.body());
+            Thread.sleep(1000);
+        }
+        Map<String, JsonNode> finished = new HashMap<>();
+        String cursor = null;
+        do {
+            JsonNode page = list("&limit=200" + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8)));
+            for (JsonNode run : page.path("items")) {
+                if (ids.contains(run.path("id").asText())) {
+                    finished.put(run.path("id").asText(), run);
                 }
-                JsonNode page = JSON.readTree(r.body());
-                for (JsonNode run : page.path("items")) {
-                    String status = run.path("status").asText();
-                    if (ids.contains(run.path("id").asText()) && !run.path("finishedAt").isNull()
-                            && (status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELED"))) {
-                        finished.put(run.path("id").asText(), run);
-                    }
-                }
-                cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText(null);
-            } while (cursor != null && finished.size() < ids.size());
-            if (finished.size() < ids.size()) {
-                Thread.sleep(500);
             }
+            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText(null);
+        } while (cursor != null && finished.size() < ids.size());
+        if (finished.size() < ids.size()) {
+            throw new IllegalStateException((ids.size() - finished.size()) + " launched runs are missing from the list");
         }
         return finished;
+    }
+
+    private boolean active() throws Exception {
+        for (String status : List.of("PENDING", "RUNNING", "WAITING")) {
+            if (list("&limit=1&status=" + status).path("items").size() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private JsonNode list(String query) throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(api + "/runs?workflow=" + WORKFLOW + query)).GET());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("list answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readTree(r.body());
     }
 
     private void report(Phase phase, Map<String, JsonNode> finished, int clients) {

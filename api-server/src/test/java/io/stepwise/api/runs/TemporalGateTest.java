@@ -41,6 +41,10 @@ class TemporalGateTest {
         public Duration outagePause() {
             return Duration.ofSeconds(2);
         }
+
+        public String compression() {
+            return "gzip";
+        }
     };
 
     private final TemporalGate gate = new TemporalGate(config, new Clock() {

@@ -36,4 +36,11 @@ public interface TemporalConfig {
      */
     @WithDefault("2s")
     java.time.Duration outagePause();
+
+    /**
+     * gRPC compression of calls to Temporal: {@code gzip} (the SDK's default; saves bandwidth to a
+     * remote cluster) or {@code none} (saves CPU when Temporal is on the same host, as in ./run.sh).
+     */
+    @WithDefault("gzip")
+    String compression();
 }

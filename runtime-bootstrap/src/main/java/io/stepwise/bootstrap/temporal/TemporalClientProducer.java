@@ -3,6 +3,7 @@ package io.stepwise.bootstrap.temporal;
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.GrpcCompression;
 import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -22,7 +23,17 @@ public class TemporalClientProducer {
                 .setRpcRetryOptions(RpcRetryOptions.newBuilder().setExpiration(config.rpcTimeout())
                         .validateBuildWithDefaults())
                 .setConnectionBackoffResetFrequency(config.reconnectBackoffReset())
+                .setGrpcCompression(compression(config.compression()))
                 .build());
+    }
+
+    static GrpcCompression compression(String name) {
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "gzip" -> GrpcCompression.GZIP;
+            case "none" -> GrpcCompression.NONE;
+            default -> throw new IllegalArgumentException(
+                    "stepwise.temporal.compression must be gzip or none, not '" + name + "'");
+        };
     }
 
     @Produces
