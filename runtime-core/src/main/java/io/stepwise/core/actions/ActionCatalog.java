@@ -60,6 +60,11 @@ public final class ActionCatalog {
         return new ActionCatalog(plugins);
     }
 
+    /** The built-in action names, in the order the language defines them. */
+    public static java.util.Set<String> builtInNames() {
+        return java.util.Collections.unmodifiableSet(BUILT_INS.keySet());
+    }
+
     public static boolean isBuiltIn(String name) {
         return BUILT_INS.containsKey(name);
     }

@@ -46,14 +46,14 @@ public final class DefinitionReader {
     private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     public static final int MAX_FOREACH_CONCURRENCY = 100;
 
-    private static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "name", "version", "description",
+    static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "name", "version", "description",
             "tags", "timeout", "concurrency", "inputs", "triggers", "steps", "outputs");
-    private static final List<String> STEP_FIELDS = List.of("id", "name", "uses", "with", "when", "timeout", "retry",
+    static final List<String> STEP_FIELDS = List.of("id", "name", "uses", "with", "when", "timeout", "retry",
             "continueOnError", "forEach");
-    private static final List<String> FOREACH_FIELDS = List.of("items", "concurrency", "steps");
+    static final List<String> FOREACH_FIELDS = List.of("items", "concurrency", "steps");
     private static final List<String> RETRY_FIELDS = List.of("maxAttempts", "initialInterval", "backoffCoefficient",
             "maxInterval");
-    private static final List<String> INPUT_FIELDS = List.of("type", "required", "default", "enum", "minimum",
+    static final List<String> INPUT_FIELDS = List.of("type", "required", "default", "enum", "minimum",
             "maximum", "pattern", "secret", "description");
     private static final List<String> TRIGGER_FIELDS = List.of("event", "inputs");
     private static final List<String> CONCURRENCY_FIELDS = List.of("limit");
