@@ -419,7 +419,26 @@ public class RunService {
         return temporal.newUntypedWorkflowStub(RuntimeContract.workflowId(run.id.toString()));
     }
 
+    /** Parsed definitions by version id: versions never change, and parsing is most of a launch's CPU. */
+    private final Map<UUID, WorkflowDefinition> parsed = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<UUID, WorkflowDefinition> eldest) {
+                    return size() > 256;
+                }
+            });
+
     private WorkflowDefinition load(DefinitionVersionEntity version) {
+        WorkflowDefinition known = parsed.get(version.id);
+        if (known != null) {
+            return known;
+        }
+        WorkflowDefinition definition = parse(version);
+        parsed.put(version.id, definition);
+        return definition;
+    }
+
+    private WorkflowDefinition parse(DefinitionVersionEntity version) {
         try {
             LoadResult loaded = parser.fromStoredJson(json.readTree(version.definition));
             if (!loaded.valid()) {

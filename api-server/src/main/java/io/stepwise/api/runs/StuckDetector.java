@@ -24,9 +24,11 @@ public class StuckDetector {
     private final RunService runs;
     private final WorkflowClient client;
     private final TemporalGate gate;
+    private final io.stepwise.bootstrap.config.ReconcilerConfig reconciler;
 
     public StuckDetector(QueueLease leases, TemporalConfig temporal, WorkerConfig workers, RunService runs,
-                         WorkflowClient client, TemporalGate gate) {
+                         WorkflowClient client, TemporalGate gate, io.stepwise.bootstrap.config.ReconcilerConfig reconciler) {
+        this.reconciler = reconciler;
         this.leases = leases;
         this.temporal = temporal;
         this.workers = workers;
@@ -43,14 +45,18 @@ public class StuckDetector {
             return new RunViews.Stuck("not started in Temporal yet; the reconciler starts it when Temporal answers",
                     createdAt);
         }
-        boolean alive;
-        try {
-            alive = runs.executionAlive(runId);
-        } catch (io.stepwise.api.error.ApiException.Unavailable temporalDown) {
-            return new RunViews.Stuck("Temporal does not answer", updatedAt);
-        }
-        if (!alive) {
-            return new RunViews.Stuck("execution lost: resume to continue", updatedAt);
+        // a run that moved within the reconciler's grace period was just started or just progressed:
+        // it is not asked about in Temporal (which spares every launch response a round trip)
+        if (updatedAt.isBefore(Instant.now().minus(reconciler.grace()))) {
+            boolean alive;
+            try {
+                alive = runs.executionAlive(runId);
+            } catch (io.stepwise.api.error.ApiException.Unavailable temporalDown) {
+                return new RunViews.Stuck("Temporal does not answer", updatedAt);
+            }
+            if (!alive) {
+                return new RunViews.Stuck("execution lost: resume to continue", updatedAt);
+            }
         }
         if ("PENDING".equals(status) && !workerAlive()) {
             return new RunViews.Stuck("no worker polls the queue " + temporal.taskQueue()
