@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static io.restassured.RestAssured.given;
+import static io.stepwise.api.testing.TestRuns.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -77,18 +78,6 @@ class RunApiTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean waitFor(String runId, String status) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            String now = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + runId)
-                    .then().statusCode(200).extract().path("status");
-            if (status.equals(now)) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
     }
 
     @Test

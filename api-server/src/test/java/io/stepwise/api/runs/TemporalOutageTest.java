@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
+import static io.stepwise.api.testing.TestRuns.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -106,7 +107,7 @@ class TemporalOutageTest {
             TestWorker.ensureStarted(db);
 
             for (String run : runs) {
-                assertThat(waitForSucceeded(run)).as("run %s completes once Temporal is back", run).isTrue();
+                assertThat(waitFor(run, "SUCCEEDED")).as("run %s completes once Temporal is back", run).isTrue();
             }
             assertThat(calls).as("every run's step ran").hasSize(20);
             calls.forEach((query, count) -> assertThat(count.get()).as("calls for %s", query).isEqualTo(1));
@@ -173,22 +174,6 @@ class TemporalOutageTest {
         } finally {
             server.stop(0);
         }
-    }
-
-    private static boolean waitForSucceeded(String runId) throws InterruptedException {
-        return waitFor(runId, "SUCCEEDED");
-    }
-
-    private static boolean waitFor(String runId, String status) throws InterruptedException {
-        for (int i = 0; i < 600; i++) {
-            String now = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + runId)
-                    .then().statusCode(200).extract().path("status");
-            if (status.equals(now)) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return false;
     }
 
     private int runsOfWorkflow() throws java.sql.SQLException {
