@@ -36,11 +36,13 @@ public class DefinitionResource {
     @Path("/workflows")
     @RolesAllowed(Roles.VIEWER)
     public DefinitionViews.Page<DefinitionViews.Summary> list(@QueryParam("pack") String pack, @QueryParam("tag") String tag,
-                                                              @QueryParam("status") String status, @QueryParam("q") String q) {
+                                                              @QueryParam("status") String status, @QueryParam("q") String q,
+                                                              @QueryParam("limit") Integer limit,
+                                                              @QueryParam("cursor") String cursor) {
         if (status != null && !status.isBlank() && !List.of("ACTIVE", "ARCHIVED").contains(status.toUpperCase())) {
             throw new ApiException.BadRequest("status must be ACTIVE or ARCHIVED, not '" + status + "'");
         }
-        return DefinitionViews.Page.of(definitions.list(pack, tag, status, q));
+        return definitions.page(pack, tag, status, q, limit, cursor);
     }
 
     @GET

@@ -32,9 +32,54 @@ public class DefinitionService {
     }
 
     /** Filters are optional; {@code q} matches ref, name or description, case-insensitively. */
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 500;
+
+    /** Every definition that matches, in ref order (a pack's workflows). */
     public List<DefinitionViews.Summary> list(String pack, String tag, String status, String q) {
+        return query(pack, tag, status, q, null, Integer.MAX_VALUE);
+    }
+
+    /**
+     * One page in ref order: up to {@code limit} definitions after the cursor, and the cursor of the
+     * next page (the last ref, opaque to callers), null on the last page.
+     */
+    public DefinitionViews.Page<DefinitionViews.Summary> page(String pack, String tag, String status, String q,
+                                                              Integer limit, String cursor) {
+        int size = limit == null ? DEFAULT_LIMIT : limit;
+        if (size < 1 || size > MAX_LIMIT) {
+            throw new ApiException.BadRequest("limit must be from 1 to " + MAX_LIMIT);
+        }
+        String after = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                after = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new ApiException.BadRequest("cursor is not one this server gave out");
+            }
+        }
+        List<DefinitionViews.Summary> found = query(pack, tag, status, q, after, size + 1);
+        if (found.size() <= size) {
+            return new DefinitionViews.Page<>(found, null);
+        }
+        List<DefinitionViews.Summary> items = found.subList(0, size);
+        String last = items.get(size - 1).ref();
+        return new DefinitionViews.Page<>(items, java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(last.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    private List<DefinitionViews.Summary> query(String pack, String tag, String status, String q, String afterRef,
+                                                int limit) {
         StringBuilder where = new StringBuilder("1 = 1");
         Map<String, Object> params = new HashMap<>();
+        if (afterRef != null) {
+            where.append(" and ref > :after");
+            params.put("after", afterRef);
+        }
+        if (tag != null && !tag.isBlank()) {
+            where.append(" and function('jsonb_exists', tags, :tag) = true");
+            params.put("tag", tag);
+        }
         if (pack != null && !pack.isBlank()) {
             where.append(" and pack = :pack");
             params.put("pack", pack);
@@ -47,12 +92,10 @@ public class DefinitionService {
             where.append(" and (lower(ref) like :q escape '\\' or lower(coalesce(description, '')) like :q escape '\\')");
             params.put("q", "%" + likeLiteral(q.toLowerCase()) + "%");
         }
-        List<DefinitionEntity> found = DefinitionEntity.<DefinitionEntity>find(where + " order by ref", params).list();
+        List<DefinitionEntity> found = DefinitionEntity.<DefinitionEntity>find(where + " order by ref", params)
+                .range(0, limit == Integer.MAX_VALUE ? Integer.MAX_VALUE - 1 : limit - 1).list();
         Map<UUID, DefinitionVersionEntity> versions = currentVersions(found);
-        return found.stream()
-                .filter(d -> tag == null || tag.isBlank() || tags(d).contains(tag))
-                .map(d -> summary(d, versions.get(d.currentVersionId)))
-                .toList();
+        return found.stream().map(d -> summary(d, versions.get(d.currentVersionId))).toList();
     }
 
     public Optional<DefinitionViews.Detail> get(String ref) {

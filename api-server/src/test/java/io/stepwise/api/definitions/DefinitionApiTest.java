@@ -76,6 +76,42 @@ class DefinitionApiTest {
                 + "steps:\n  - id: only\n    uses: noop\n";
     }
 
+    @Test
+    void theWorkflowListPagesInRefOrderWithAnOpaqueCursor() {
+        for (String name : List.of("e", "a", "d", "b", "c")) {
+            create("api-page", yaml(name, "page " + name, "paged", name.equals("b") || name.equals("d") ? "even" : "odd"))
+                    .then().statusCode(201);
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            var spec = as(VIEWER).queryParam("pack", "api-page").queryParam("limit", 2);
+            if (cursor != null) {
+                spec = spec.queryParam("cursor", cursor);
+            }
+            var page = spec.get("/api/v1/workflows").then().statusCode(200).extract();
+            List<String> refs = page.path("items.ref");
+            assertThat(refs).hasSizeLessThanOrEqualTo(2);
+            seen.addAll(refs);
+            cursor = page.path("nextCursor");
+            pages++;
+        } while (cursor != null);
+
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactly("api-page.a", "api-page.b", "api-page.c", "api-page.d", "api-page.e");
+        as(VIEWER).queryParam("pack", "api-page").queryParam("tag", "odd").queryParam("limit", 2).get("/api/v1/workflows")
+                .then().statusCode(200).body("items.ref", contains("api-page.a", "api-page.c"))
+                .body("nextCursor", notNullValue());
+        as(VIEWER).queryParam("pack", "api-page").queryParam("tag", "even").get("/api/v1/workflows")
+                .then().statusCode(200).body("items.ref", contains("api-page.b", "api-page.d"))
+                .body("nextCursor", nullValue());
+        assertProblem(as(VIEWER).queryParam("limit", 0).get("/api/v1/workflows"), 400)
+                .body("detail", containsString("limit must be from 1 to 500"));
+        assertProblem(as(VIEWER).queryParam("cursor", "%%%").get("/api/v1/workflows"), 400)
+                .body("detail", containsString("cursor"));
+    }
+
     /** API.md "Errors": problem+json with status, title and detail, and never a stack trace. */
     private static ValidatableResponse assertProblem(Response response, int status) {
         String body = response.asString();
