@@ -4,7 +4,7 @@
 #   deploy/smoke.sh --local   the stack ./run.sh starts (no Docker engine needed): start, checks, stop
 # Checks: health, a token, resync, a run of demo.hello-approval (HTTP call, transform, a durable timer,
 # an event wait) that waits, is signaled and SUCCEEDS with the expected output; a second worker of
-# another owner is refused (exit code 3); on teardown no process of the stack is left.
+# another owner is refused (exit code 10); on teardown no process of the stack is left.
 # Exit code 0 when every check passes; otherwise 1 with a message that says which check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -154,7 +154,7 @@ out="$(run | json "(d['output']['approvedBy'], d['output']['greeting'], d['outpu
 
 step "a worker of another owner is refused"
 rc="$(intruder)"
-[ "$rc" = 3 ] || { intruder_log >&2; fail "the other owner's worker exited $rc, not 3"; }
+[ "$rc" = 10 ] || { intruder_log >&2; fail "the other owner's worker exited $rc, not 10"; }
 intruder_log | grep -q "worker_refused reason=queue_owned" || { intruder_log >&2; fail "the refusal does not name its reason"; }
 
 step "stopping the stack"

@@ -9,7 +9,7 @@
 # STEPWISE_TEMPORAL_TASK_QUEUE, STEPWISE_WORKER_OWNER, STEPWISE_WORKER_SHUTDOWN_GRACE, ...
 # On SIGTERM the worker stops polling, gives running activities STEPWISE_WORKER_SHUTDOWN_GRACE
 # (default 30s) and releases its queue lease: give the container longer than that to stop.
-# Exit code 3: another owner holds the task queue (docs/operations.md, "The ownership guard").
+# Exit code 10: another owner holds the task queue (docs/operations.md, "The ownership guard").
 FROM eclipse-temurin:17-jre
 
 # curl for the HEALTHCHECK below (and for an operator's `docker exec`); a fixed non-root user, uid 1001.

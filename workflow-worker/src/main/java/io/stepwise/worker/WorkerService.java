@@ -34,12 +34,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The worker's life: check the schema, claim the task queue (ARCHITECTURE.md, "Queue ownership
  * guard"), then poll; heartbeat the claim while running; on shutdown stop polling, let running
  * activities finish within the grace period, and release the claim. A claim held by another
- * owner stops the process with exit code 3 before it ever polls.
+ * owner stops the process with exit code 10 before it ever polls (not 3: that is what the JVM
+ * exits with on an OutOfMemoryError under -XX:+ExitOnOutOfMemoryError).
  */
 @ApplicationScoped
 public class WorkerService {
     private static final Logger LOG = Logger.getLogger(WorkerService.class);
-    static final int EXIT_QUEUE_OWNED = 3;
+    static final int EXIT_QUEUE_OWNED = 10;
     static final int EXIT_SCHEMA = 4;
 
     private final TemporalConfig temporal;
