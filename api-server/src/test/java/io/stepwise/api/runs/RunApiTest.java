@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.stepwise.api.testing.StepwiseTestResource;
+import io.stepwise.api.testing.TestHttpTarget;
 import io.stepwise.api.testing.TestPacks;
 import io.stepwise.api.testing.TestTokens;
 import io.stepwise.api.testing.TestWorker;
@@ -253,17 +254,7 @@ class RunApiTest {
 
     @Test
     void resumeContinuesAFailedRunInPlaceWithoutRepeatingItsSucceededSteps() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
-        var server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/once", exchange -> {
-            calls.incrementAndGet();
-            byte[] ok = "{\"value\": \"once\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, ok.length);
-            exchange.getResponseBody().write(ok);
-            exchange.close();
-        });
-        server.start();
+        TestHttpTarget target = TestHttpTarget.answering("/once", "{\"value\": \"once\"}");
         try {
             TestPacks.write("runs", "flaky.yaml", """
                     apiVersion: stepwise/v1
@@ -283,13 +274,13 @@ class RunApiTest {
                       gate: ${{ steps.gate.output.ok }}
                     """);
             given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/once";
+            String url = target.url();
             String run = operator().body("{\"inputs\": {\"url\": \"" + url + "\"}}")
                     .post("/api/v1/workflows/runs.flaky/runs").then().statusCode(201).extract().path("id");
             assertThat(waitFor(run, "FAILED")).as("the gate times out").isTrue();
             given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
                     .body("error.step", equalTo("gate")).body("error.type", equalTo("EventWaitTimeout"));
-            assertThat(calls.get()).isEqualTo(1);
+            assertThat(target.calls()).isEqualTo(1);
 
             operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(200).body("attempt", equalTo(2));
             assertThat(waitFor(run, "WAITING")).isTrue();
@@ -299,14 +290,14 @@ class RunApiTest {
             assertThat(waitFor(run, "SUCCEEDED")).isTrue();
             given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
                     .body("attempt", equalTo(2)).body("output.first", equalTo("once")).body("output.gate", equalTo(true));
-            assertThat(calls.get()).as("the HTTP step that succeeded was not called again").isEqualTo(1);
+            assertThat(target.calls()).as("the HTTP step that succeeded was not called again").isEqualTo(1);
             assertThat(stepAttempts(run, "first")).as("the succeeded step ran in attempt 1 only").containsExactly(1);
             assertThat(stepAttempts(run, "gate")).containsExactly(1, 2);
             given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run + "/events").then()
                     .body("items.kind", equalTo(List.of("LAUNCHED", "RESUMED", "SIGNALED")));
             operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(409);
         } finally {
-            server.stop(0);
+            target.close();
         }
     }
 

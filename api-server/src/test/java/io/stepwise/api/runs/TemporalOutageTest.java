@@ -1,12 +1,12 @@
 package io.stepwise.api.runs;
 
-import com.sun.net.httpserver.HttpServer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.stepwise.api.testing.StepwiseTestResource;
+import io.stepwise.api.testing.TestHttpTarget;
 import io.stepwise.api.testing.TestPacks;
 import io.stepwise.api.testing.TestTokens;
 import io.stepwise.api.testing.TestWorker;
@@ -14,11 +14,9 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,18 +55,8 @@ class TemporalOutageTest {
 
     @Test
     void runsLaunchedWhileTemporalIsDownAllCompleteOnceWhenItIsBack() throws Exception {
-        Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/count", exchange -> {
-            calls.computeIfAbsent(exchange.getRequestURI().getQuery(), k -> new AtomicInteger()).incrementAndGet();
-            byte[] ok = "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, ok.length);
-            exchange.getResponseBody().write(ok);
-            exchange.close();
-        });
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.start();
+        TestHttpTarget target = TestHttpTarget.answering("/count", "{}");
+        Map<String, AtomicInteger> calls = target.callsByQuery();
         ExecutorService clients = Executors.newFixedThreadPool(4);
         try {
             TestPacks.write("outage", "count.yaml", """
@@ -86,7 +74,7 @@ class TemporalOutageTest {
                       n: ${{ inputs.n }}
                     """);
             given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/count";
+            String url = target.url();
 
             TestWorker.stop();
             StepwiseTestResource.stopTemporal();
@@ -119,23 +107,14 @@ class TemporalOutageTest {
             assertThat(runsOfWorkflow()).as("no launch made a second run").isEqualTo(20);
         } finally {
             clients.shutdownNow();
-            server.stop(0);
+            target.close();
         }
     }
 
     @Test
     void aResumeAcceptedWhileTemporalIsDownKeepsTheSucceededStepsWhenTheReconcilerStartsIt() throws Exception {
         TestWorker.ensureStarted(db);
-        AtomicInteger calls = new AtomicInteger();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/once", exchange -> {
-            calls.incrementAndGet();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, 2);
-            exchange.getResponseBody().write("{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            exchange.close();
-        });
-        server.start();
+        TestHttpTarget target = TestHttpTarget.answering("/once", "{}");
         try {
             TestPacks.write("outage", "gate.yaml", """
                     apiVersion: stepwise/v1
@@ -152,7 +131,7 @@ class TemporalOutageTest {
                         with: { event: go, timeout: 1s, onTimeout: fail }
                     """);
             given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
-            String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/once";
+            String url = target.url();
             String run = given().auth().oauth2(TestTokens.as("stepwise.operator")).contentType(ContentType.JSON)
                     .body("{\"inputs\": {\"url\": \"" + url + "\"}}").post("/api/v1/workflows/outage.gate/runs")
                     .then().statusCode(201).extract().path("id");
@@ -166,13 +145,13 @@ class TemporalOutageTest {
             TestWorker.ensureStarted(db);
 
             assertThat(waitFor(run, "WAITING")).as("the reconciler started attempt 2").isTrue();
-            assertThat(calls.get()).as("the step that succeeded in attempt 1 was not run again").isEqualTo(1);
+            assertThat(target.calls()).as("the step that succeeded in attempt 1 was not run again").isEqualTo(1);
             given().auth().oauth2(TestTokens.as("stepwise.operator")).contentType(ContentType.JSON)
                     .body("{\"event\": \"go\"}").post("/api/v1/runs/" + run + "/signals").then().statusCode(202);
             assertThat(waitFor(run, "SUCCEEDED")).isTrue();
-            assertThat(calls.get()).isEqualTo(1);
+            assertThat(target.calls()).isEqualTo(1);
         } finally {
-            server.stop(0);
+            target.close();
         }
     }
 
