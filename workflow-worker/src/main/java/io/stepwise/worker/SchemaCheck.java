@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class SchemaCheck {
     /** The newest migration this worker's code reads and writes. */
-    static final MigrationVersion REQUIRED = MigrationVersion.fromVersion("4");
+    static final MigrationVersion REQUIRED = MigrationVersion.fromVersion("5");
 
     private final Flyway flyway;
 

@@ -22,7 +22,7 @@ class SchemaCheckTest {
 
             String problem = new SchemaCheck(flyway(db, null)).problem();
 
-            assertThat(problem).contains("version 2", "needs version 4", "V3__audit_and_events", "V4__queue_leases",
+            assertThat(problem).contains("version 2", "needs version 5", "V3__audit_and_events", "V4__queue_leases", "V5__runs_never_stranded",
                     "Start the api-server once");
         }
     }
