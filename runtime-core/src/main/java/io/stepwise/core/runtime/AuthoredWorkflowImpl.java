@@ -44,7 +44,7 @@ import java.util.Set;
 /**
  * Walks an authored definition step by step. Side effects run in activities; {@code transform},
  * {@code noop}, {@code fail} and every expression run here, deterministically. Every transition
- * is written through {@link RunProjection} as a local activity.
+ * is written through {@link RunProjection} as an ordinary activity (docs/projection.md).
  */
 public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     /** Default start-to-close timeout of an action with no {@code timeout} of its own. */
@@ -63,7 +63,11 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private final DefinitionActivities definitions = Workflow.newLocalActivityStub(DefinitionActivities.class,
             LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
                     .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).build()).build());
-    private final RunProjection projection;
+    private final RunProjection localProjection;
+    private final RunProjection remoteProjection;
+    private final boolean preferLocalProjection;
+    /** The stub this run writes through: chosen once per run, see {@link #chooseProjection}. */
+    private RunProjection projection;
     /**
      * Projection writes run in order on one detached workflow thread, so the steps themselves never
      * wait for them and a cancel never drops one; the run waits for the last write before it ends.
@@ -79,20 +83,33 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     /** Secret inputs' values are cut out of log messages and error messages before they leave the workflow. */
     private Redactor redactor = Redactor.none();
 
-    /** The interpreter as workers register it: projection writes as local activities. */
+    /** The interpreter as workers register it: projection writes as ordinary activities. */
     public AuthoredWorkflowImpl() {
-        this(true);
+        this(false);
     }
 
     /**
-     * @param localProjection projection writes as local activities (the default: no task-queue
-     *                        round trip, no extra history events) or as ordinary activities
-     *                        (kept to measure the difference; see docs/benchmarks.md)
+     * @param localProjection projection writes of new runs as local activities (no task-queue round
+     *                        trip, but a slow write holds the workflow task and with it the steps)
+     *                        instead of ordinary activities (the default; kept to measure the
+     *                        difference, see docs/projection.md)
      */
     protected AuthoredWorkflowImpl(boolean localProjection) {
-        this.projection = localProjection
-                ? Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_LOCAL)
-                : Workflow.newActivityStub(RunProjection.class, PROJECTION_REMOTE);
+        this.preferLocalProjection = localProjection;
+        this.localProjection = Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_LOCAL);
+        this.remoteProjection = Workflow.newActivityStub(RunProjection.class, PROJECTION_REMOTE);
+    }
+
+    /** The version marker of the move from local to ordinary projection activities. */
+    static final String PROJECTION_AS_ACTIVITY = "projection-as-activity";
+
+    /**
+     * Runs started before projection writes became ordinary activities have local-activity markers
+     * in their history and must replay the same way; every new run records version 1.
+     */
+    private RunProjection chooseProjection() {
+        int version = Workflow.getVersion(PROJECTION_AS_ACTIVITY, Workflow.DEFAULT_VERSION, 1);
+        return version == Workflow.DEFAULT_VERSION || preferLocalProjection ? localProjection : remoteProjection;
     }
 
     /**
@@ -157,6 +174,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     @Override
     public RunResult run(RunInput runInput) {
         this.input = runInput;
+        this.projection = chooseProjection();
         Workflow.newDetachedCancellationScope(() -> writer = Async.procedure(this::drainWrites)).run();
         write(new ProjectionChange.RunStarted(input.runId(), input.attempt(), now()));
         WorkflowDefinition definition;

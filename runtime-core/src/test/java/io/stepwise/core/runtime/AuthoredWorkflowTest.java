@@ -532,6 +532,7 @@ class AuthoredWorkflowTest {
         assertThat(PROJECTION.events(runId)).containsExactly("run-started 1",
                 "step-started note", "step-succeeded note", "step-started shape", "step-succeeded shape",
                 "run-finished SUCCEEDED");
+        recordHistory(client, run, "projection-retried-as-activity");
     }
 
     @Test
