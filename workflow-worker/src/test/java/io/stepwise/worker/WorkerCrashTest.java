@@ -28,7 +28,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.ds.PGSimpleDataSource;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,7 +40,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,10 +80,13 @@ class WorkerCrashTest {
 
     /** One worker process: its own connection to Temporal, as a separate JVM would have. */
     private record Worker(WorkflowServiceStubs stubs, WorkerFactory factory) {
-        /** Like kill -9: no drain, pollers and the connection gone at once. */
+        /**
+         * Like kill -9: the connection goes first, so nothing the dying worker does afterwards (an
+         * interrupted activity reporting its failure) reaches the server; no drain.
+         */
         void kill() {
-            factory.shutdownNow();
             stubs.shutdownNow();
+            factory.shutdownNow();
         }
     }
 
@@ -166,12 +176,71 @@ class WorkerCrashTest {
                 .isInstanceOf(TimeoutException.class);
     }
 
+    @Test
+    void anHttpRequestInFlightWhenItsWorkerDiesIsRetriedOnTheNextWorker() throws Exception {
+        CountDownLatch firstArrived = new CountDownLatch(1);
+        CountDownLatch releaseFirst = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer target = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        target.setExecutor(Executors.newCachedThreadPool());
+        target.createContext("/hold", ex -> {
+            int call = calls.incrementAndGet();
+            if (call == 1) {
+                // the dead worker's request: held until the test is over
+                firstArrived.countDown();
+                try {
+                    releaseFirst.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            byte[] body = ("{\"call\": " + call + "}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        target.start();
+        try {
+            first = startWorker("first", false);
+            String[] ids = storeRun("""
+                    apiVersion: stepwise/v1
+                    kind: Workflow
+                    name: calls
+                    steps:
+                      - id: call
+                        uses: http.request
+                        with: { method: GET, url: "http://127.0.0.1:%d/hold" }
+                    outputs:
+                      call: ${{ steps.call.output.body.call }}
+                    """.formatted(target.getAddress().getPort()));
+            WorkflowStub run = start(ids);
+            assertThat(firstArrived.await(30, TimeUnit.SECONDS)).as("the first worker sent the request").isTrue();
+
+            first.kill();
+            second = startWorker("second", false);
+
+            // without heartbeats the request would be retried only after its 1-minute start-to-close timeout
+            RunResult result = run.getResult(40, TimeUnit.SECONDS, RunResult.class);
+            assertThat(result.output().path("call").asInt()).isEqualTo(2);
+            assertThat(calls.get()).isEqualTo(2);
+        } finally {
+            releaseFirst.countDown();
+            target.stop(0);
+        }
+    }
+
     private WorkflowStub startWaitingRun() throws Exception {
         String[] ids = storeRun(WAITING_RUN);
+        WorkflowStub stub = start(ids);
+        awaitStatus(ids[0], RunStatus.WAITING, Duration.ofSeconds(30));
+        return stub;
+    }
+
+    private WorkflowStub start(String[] ids) {
         WorkflowStub stub = client.newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
                 .setTaskQueue(RuntimeContract.DEFAULT_TASK_QUEUE).setWorkflowId(RuntimeContract.workflowId(ids[0])).build());
         stub.start(new RunInput(ids[0], ids[2], ids[1], JSON.createObjectNode(), 1, Map.of()));
-        awaitStatus(ids[0], RunStatus.WAITING, Duration.ofSeconds(30));
         return stub;
     }
 

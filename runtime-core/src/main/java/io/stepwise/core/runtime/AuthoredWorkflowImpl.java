@@ -54,6 +54,12 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             .setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2)
             .setMaximumInterval(Duration.ofSeconds(30)).build();
 
+    /**
+     * An http.request heartbeats while it runs (ActivityHeartbeat): when its worker dies, the
+     * request is retried elsewhere after this, not after its whole start-to-close timeout.
+     */
+    static final Duration HTTP_HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
+
     private static final Logger LOG = Workflow.getLogger(AuthoredWorkflowImpl.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -472,10 +478,13 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             // an http.request timeout bounds each attempt; leave the activity a little more
             timeout = perAttempt == null ? null : perAttempt.plusSeconds(5);
         }
-        return ActivityOptions.newBuilder()
+        ActivityOptions.Builder options = ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(timeout == null ? DEFAULT_ACTION_TIMEOUT : timeout)
-                .setRetryOptions(retryOptions(step.retry()))
-                .build();
+                .setRetryOptions(retryOptions(step.retry()));
+        if (ActionCatalog.HTTP_REQUEST.equals(step.uses())) {
+            options.setHeartbeatTimeout(HTTP_HEARTBEAT_TIMEOUT);
+        }
+        return options.build();
     }
 
     static RetryOptions retryOptions(RetryPolicy retry) {
