@@ -276,7 +276,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                 LOG.warn("projection_write_failed run_id={} changes={} failures={} retry_in={} reason=\"{}\"",
                         input.runId(), batch.length, failures, backoff, rootMessage(e));
                 Workflow.sleep(backoff);
-                backoff = backoff.multipliedBy(2).compareTo(WRITE_RETRY_MAX) > 0 ? WRITE_RETRY_MAX : backoff.multipliedBy(2);
+                Duration doubled = backoff.multipliedBy(2);
+                backoff = doubled.compareTo(WRITE_RETRY_MAX) > 0 ? WRITE_RETRY_MAX : doubled;
             }
         }
     }
@@ -472,16 +473,19 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     }
 
     private static ActivityOptions activityOptions(Step step, JsonNode with) {
+        boolean http = ActionCatalog.HTTP_REQUEST.equals(step.uses());
+        // checked here even when the step's own timeout wins: a bad value fails the step at once,
+        // not three attempts of the action later
+        Duration perAttempt = http || with.path("timeout").isTextual() ? StepArguments.positiveDuration(with, "timeout") : null;
         Duration timeout = step.timeout();
-        if (timeout == null && (ActionCatalog.HTTP_REQUEST.equals(step.uses()) || with.path("timeout").isTextual())) {
-            Duration perAttempt = StepArguments.positiveDuration(with, "timeout");
+        if (timeout == null && perAttempt != null) {
             // an http.request timeout bounds each attempt; leave the activity a little more
-            timeout = perAttempt == null ? null : perAttempt.plusSeconds(5);
+            timeout = perAttempt.plusSeconds(5);
         }
         ActivityOptions.Builder options = ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(timeout == null ? DEFAULT_ACTION_TIMEOUT : timeout)
                 .setRetryOptions(retryOptions(step.retry()));
-        if (ActionCatalog.HTTP_REQUEST.equals(step.uses())) {
+        if (http) {
             options.setHeartbeatTimeout(HTTP_HEARTBEAT_TIMEOUT);
         }
         return options.build();
