@@ -290,6 +290,25 @@ class WorkerRunTest {
                 .containsExactly(Arrays.asList(null, null, "RUNNING"));
     }
 
+    @Test
+    void aBatchWithALaterChangeClearsAWorkflowTaskFailureAndAnEarlierOneDoesNot() throws Exception {
+        String[] ids = storeRun("apiVersion: stepwise/v1\nkind: Workflow\nname: recovers\nsteps:\n  - id: a\n    uses: noop\n");
+        UUID run = UUID.fromString(ids[0]);
+        try (Connection c = db.getConnection()) {
+            execute(c, "UPDATE runs SET workflow_task_failure = 'workflow task failing: IllegalStateException: x', "
+                    + "workflow_task_failed_at = '2026-11-22T10:00:00Z' WHERE id = ?", run);
+        }
+        DbRunProjection projection = new DbRunProjection(db, JSON, new SimpleMeterRegistry());
+
+        projection.apply(new ProjectionChange[]{new ProjectionChange.RunStarted(ids[0], 1, "2026-11-22T09:59:59Z")});
+        assertThat(query("SELECT workflow_task_failure IS NOT NULL FROM runs WHERE id = ?", run))
+                .as("a change from before the failure says nothing about it").containsExactly(List.of(true));
+
+        projection.apply(new ProjectionChange[]{new ProjectionChange.StepStarted(ids[0], 1, "2026-11-22T10:00:05Z", "a", "noop")});
+        assertThat(query("SELECT workflow_task_failure, workflow_task_failed_at FROM runs WHERE id = ?", run))
+                .containsExactly(Arrays.asList(null, null));
+    }
+
     /** The interpreter with a defect: its workflow code throws for every run. */
     public static class DefectiveWorkflowImpl extends AuthoredWorkflowImpl {
         @Override

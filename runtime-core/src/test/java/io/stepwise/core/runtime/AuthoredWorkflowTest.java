@@ -536,6 +536,26 @@ class AuthoredWorkflowTest {
     }
 
     @Test
+    void aCanceledRunStillWritesItsFinalStatusWhenTheProjectionFailsForAWhile(WorkflowClient client,
+            WorkflowOptions options, TestWorkflowEnvironment env) throws Exception {
+        String yaml = workflow("canceled-db-away", "", """
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval }
+                """, "");
+        Started run = start(client, options, yaml, "{}");
+        waitUntilOpen(run, env);
+        PROJECTION.failNext(run.runId(), 4);
+
+        run.stub().cancel();
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        assertThat(PROJECTION.failedCalls(run.runId())).isEqualTo(4);
+        assertThat(PROJECTION.run(run.runId()).status()).isEqualTo(RunStatus.CANCELED);
+        assertThat(PROJECTION.step(run.runId(), "approval", 1).status()).isEqualTo(StepStatus.CANCELED);
+    }
+
+    @Test
     void aDurationAnExpressionGetsWrongFailsThatStepAndTheStepsRulesApply(WorkflowClient client, WorkflowOptions options)
             throws IOException {
         String yaml = workflow("bad-durations", "inputs:\n  t: { type: string }\n  z: { type: string }\n", """
