@@ -11,11 +11,13 @@ import java.util.Map;
 
 /**
  * What the run endpoints accept at the edge, checked in one place before anything is stored or
- * sent to Temporal: no U+0000 anywhere (PostgreSQL can't store it in text or jsonb), no number
- * beyond a double's range (Jackson reads {@code 1e400} as Infinity, which input rules and jsonb
- * can't take), and keys ({@code Idempotency-Key}, {@code executionKey}, event {@code id},
- * correlation keys) of at most {@value #MAX_KEY} characters. Every problem is collected, each
- * naming its field, then one 400 is thrown.
+ * sent to Temporal: no U+0000 in launch inputs, names and keys (PostgreSQL can't store it in text
+ * or jsonb, and these are matched, logged and used in expressions as they are); no number beyond a
+ * double's range anywhere (Jackson reads {@code 1e400} as Infinity, which the input rules can't
+ * compare and JSON can't express); keys ({@code Idempotency-Key}, {@code executionKey}, event
+ * {@code id}, correlation keys) of at most {@value #MAX_KEY} characters. Signal and event payloads
+ * may hold U+0000: they are data from elsewhere, stored escaped ({@code StoredJson}) and shown as
+ * sent. Every problem is collected, each naming its field, then one 400 is thrown.
  */
 public final class RequestChecks {
     static final int MAX_KEY = 256;
@@ -48,9 +50,15 @@ public final class RequestChecks {
         return this;
     }
 
-    /** A JSON value (inputs, payload): every string and field name without NUL, every number finite. */
-    public RequestChecks json(String field, JsonNode value) {
-        walk(field, value);
+    /** Launch inputs: every string and field name without NUL, every number finite. */
+    public RequestChecks inputs(String field, JsonNode value) {
+        walk(field, value, false);
+        return this;
+    }
+
+    /** A signal or event payload: every number finite; NUL is kept (stored escaped). */
+    public RequestChecks payload(String field, JsonNode value) {
+        walk(field, value, true);
         return this;
     }
 
@@ -61,27 +69,29 @@ public final class RequestChecks {
         }
     }
 
-    private void walk(String path, JsonNode value) {
+    private void walk(String path, JsonNode value, boolean nulAllowed) {
         if (value == null) {
             return;
         }
         if (value.isTextual()) {
-            text(path, value.textValue());
+            if (!nulAllowed) {
+                text(path, value.textValue());
+            }
         } else if (value.isNumber()) {
             if (!Double.isFinite(value.doubleValue())) {
                 errors.add(Problem.Error.ofField(path, "must be a finite number within ±1.7976931348623157e308"));
             }
         } else if (value.isArray()) {
             for (int i = 0; i < value.size(); i++) {
-                walk(path + "[" + i + "]", value.get(i));
+                walk(path + "[" + i + "]", value.get(i), nulAllowed);
             }
         } else if (value.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
-                if (e.getKey().indexOf('\0') >= 0) {
+                if (!nulAllowed && e.getKey().indexOf('\0') >= 0) {
                     errors.add(Problem.Error.ofField(path, "a field name must not contain the NUL character (U+0000)"));
                 }
-                walk(path + "." + e.getKey().replace("\0", "\\u0000"), e.getValue());
+                walk(path + "." + e.getKey().replace("\0", "\\u0000"), e.getValue(), nulAllowed);
             }
         }
     }

@@ -51,7 +51,7 @@ public class RunResource {
                            RunViews.LaunchRequest request) {
         RequestChecks.start().key("Idempotency-Key", idempotencyKey)
                 .key("executionKey", request == null ? null : request.executionKey())
-                .json("inputs", request == null ? null : request.inputs()).orThrow();
+                .inputs("inputs", request == null ? null : request.inputs()).orThrow();
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
                 : request == null ? null : request.executionKey();
         RunLauncher.Launched launched = launcher.launch(ref, request == null ? null : request.inputs(), key,
@@ -88,7 +88,7 @@ public class RunResource {
             throw new ApiException.BadRequest("'event' is required", List.of(Problem.Error.ofField("event", "required")));
         }
         RequestChecks.start().text("event", request.event()).key("correlationKey", request.correlationKey())
-                .json("payload", request.payload()).orThrow();
+                .payload("payload", request.payload()).orThrow();
         signaler.signal(runId(id), new EventSignal(request.event(), request.correlationKey(), request.payload()),
                 identity.getPrincipal().getName());
         return Response.accepted().build();
@@ -107,7 +107,7 @@ public class RunResource {
     @Path("/runs/{id}/replay")
     @RolesAllowed(Roles.OPERATOR)
     public Response replay(@PathParam("id") String id, RunViews.ReplayRequest request) {
-        RequestChecks.start().json("inputs", request == null ? null : request.inputs()).orThrow();
+        RequestChecks.start().inputs("inputs", request == null ? null : request.inputs()).orThrow();
         RunLauncher.Launched launched = launcher.replay(runId(id), request == null ? null : request.inputs(),
                 version(request == null ? null : request.version()), identity.getPrincipal().getName());
         RunViews.Run run = queries.get(launched.runId()).orElseThrow();
