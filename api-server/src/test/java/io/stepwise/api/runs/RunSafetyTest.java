@@ -205,18 +205,18 @@ class RunSafetyTest {
     }
 
     @Test
-    void tenConcurrentDuplicatesOfOneEventLaunchOnceAndSignalOnce() throws Exception {
+    void tenConcurrentDuplicatesOfOneEventIdLaunchOnceAndSignalOnce() throws Exception {
         String waiting = launchHold("dup");
         assertThat(waitFor(waiting, "WAITING")).isTrue();
         String order = "O-" + UUID.randomUUID();
         String event = "{\"name\": \"order.placed\", \"id\": \"evt-" + UUID.randomUUID() + "\", \"payload\": "
                 + "{\"order\": \"" + order + "\"}}";
         String signal = "{\"name\": \"go\", \"correlationKey\": \"dup\", \"id\": \"evt-" + UUID.randomUUID() + "\"}";
-        ExecutorService clients = Executors.newFixedThreadPool(10);
+        ExecutorService clients = Executors.newFixedThreadPool(20);
         try {
             CountDownLatch go = new CountDownLatch(1);
             List<CompletableFuture<Response>> posts = new ArrayList<>();
-            for (int i = 0; i < 10; i++) {
+            for (int i = 0; i < 20; i++) {
                 String body = i % 2 == 0 ? event : signal;
                 posts.add(CompletableFuture.supplyAsync(() -> {
                     try {
