@@ -33,19 +33,24 @@ public class RunResumer {
     }
 
     /** The run as the resume read it. */
-    private record Seen(RunStatus status, int attempt) {
+    private record Seen(RunStatus status, int attempt, boolean started) {
     }
 
     public void resume(UUID runId, String actor) {
         Seen seen = QuarkusTransaction.requiringNew().call(() -> {
             RunEntity run = RunEntity.findById(runId);
-            return run == null ? null : new Seen(RunStatus.valueOf(run.status), run.attempt);
+            return run == null ? null : new Seen(RunStatus.valueOf(run.status), run.attempt, run.startedInTemporal);
         });
         if (seen == null) {
             throw new ApiException.NotFound("no run " + runId);
         }
         if (seen.status() == RunStatus.SUCCEEDED || seen.status() == RunStatus.CANCELED) {
             throw new ApiException.Conflict("run " + runId + " is " + seen.status() + "; replay it to run it again");
+        }
+        if (seen.status() == RunStatus.PENDING && !seen.started()) {
+            // just resumed or launched, its start on its way: the execution Temporal knows is an older one
+            throw new ApiException.Conflict("run " + runId + " is PENDING and about to start (the reconciler starts"
+                    + " it if this server can't); it needs no resume");
         }
         // asked outside any transaction: a slow Temporal must not hold a database connection
         if (seen.status() != RunStatus.FAILED && temporal.describe(runId) instanceof ExecutionState.Running) {
