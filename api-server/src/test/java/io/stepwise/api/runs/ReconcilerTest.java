@@ -146,6 +146,43 @@ class ReconcilerTest {
         operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
     }
 
+    @Test
+    void aPassRunsOnlyWhileNoOtherReplicaHoldsTheLock() throws SQLException {
+        try (var other = db.getConnection(); var s = other.prepareStatement("SELECT pg_advisory_lock(?)")) {
+            s.setLong(1, Reconciler.LOCK_KEY);
+            s.executeQuery().close();
+            assertThat(reconciler.pass().ran()).as("another replica's pass holds the lock").isFalse();
+            try (var unlock = other.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+                unlock.setLong(1, Reconciler.LOCK_KEY);
+                unlock.executeQuery().close();
+            }
+        }
+        assertThat(reconciler.pass().ran()).as("the lock is free again").isTrue();
+        assertThat(reconciler.pass().ran()).as("a pass gives the lock back when it ends").isTrue();
+    }
+
+    @Test
+    void stuckReasonsComeFromWhatTheWorkerAndTheReconcilerRecorded() throws SQLException {
+        String failing = insertRun("RUNNING", true, "wt");
+        String behind = insertRun("WAITING", true, "pb");
+        sql("UPDATE runs SET execution_state = 'RUNNING', workflow_task_failure = 'workflow task failing: boom', "
+                + "workflow_task_failed_at = now() WHERE id = '" + failing + "'");
+        sql("UPDATE runs SET execution_state = 'RUNNING', projection_error = 'connection refused', "
+                + "projection_failing_since = '2026-12-01T10:00:00Z' WHERE id = '" + behind + "'");
+
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + failing).then()
+                .body("stuck.reason", equalTo("workflow task failing: boom"));
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + behind).then()
+                .body("stuck.reason", equalTo("projection behind since 2026-12-01T10:00:00Z: connection refused"))
+                .body("stuck.since", equalTo("2026-12-01T10:00:00Z"));
+
+        reconciler.pass(); // neither execution exists: the look says so, and that reason comes first
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + failing).then()
+                .body("stuck.reason", equalTo("execution lost: resume to continue"));
+        operator().post("/api/v1/runs/" + failing + "/cancel").then().statusCode(202);
+        operator().post("/api/v1/runs/" + behind + "/cancel").then().statusCode(202);
+    }
+
     /** A run row as a launch leaves it when the server stops between the commit and the start. */
     private String insertRun(String status, boolean startedInTemporal, String key) {
         String id = UUID.randomUUID().toString();
