@@ -40,6 +40,11 @@ db_url() { echo "${STEPWISE_DB_URL:-jdbc:postgresql://127.0.0.1:$PG_PORT/stepwis
 temporal_target() { echo "${STEPWISE_TEMPORAL_TARGET:-127.0.0.1:$TEMPORAL_PORT}"; }
 
 service_env() {
+  if [ -z "${STEPWISE_TEMPORAL_TARGET:-}" ]; then
+    # the embedded Temporal test server never moves a dead worker's sticky tasks back to the
+    # normal queue: without sticky execution a killed worker strands no run (docs/projection.md)
+    export STEPWISE_WORKER_STICKY_EXECUTION="${STEPWISE_WORKER_STICKY_EXECUTION:-false}"
+  fi
   export STEPWISE_DB_URL="$(db_url)" STEPWISE_TEMPORAL_TARGET="$(temporal_target)"
   export STEPWISE_DB_USER="${STEPWISE_DB_USER:-postgres}"
   export STEPWISE_JWT_PUBLIC_KEY="file:$KEYS/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.local"

@@ -5,18 +5,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.micrometer.core.instrument.Tags;
+import io.stepwise.bootstrap.config.AuthoredWorker;
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.config.WorkerConfig;
 import io.stepwise.bootstrap.lease.QueueLease;
-import io.stepwise.bootstrap.projection.DbDefinitionActivities;
-import io.stepwise.bootstrap.projection.DbRunProjection;
-import io.stepwise.core.runtime.ActionActivitiesImpl;
-import io.stepwise.core.runtime.AuthoredWorkflowImpl;
+import io.stepwise.bootstrap.projection.DbWorkflowTaskFailures;
+import io.stepwise.bootstrap.temporal.TaskQueuePollers;
+import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
-import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -24,6 +24,7 @@ import org.jboss.logging.Logger;
 import javax.sql.DataSource;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,6 +56,7 @@ public class WorkerService {
     /** 1 while this process holds the queue lease, 0 otherwise: the gauge {@code stepwise.worker.lease}. */
     private final AtomicInteger leaseHeld = new AtomicInteger();
     private WorkerFactory factory;
+    private DbWorkflowTaskFailures taskFailures;
     private ScheduledExecutorService heartbeat;
 
     public WorkerService(TemporalConfig temporal, WorkerConfig config, QueueLease lease, SchemaCheck schema,
@@ -83,7 +85,7 @@ public class WorkerService {
             return;
         }
         String queue = temporal.taskQueue();
-        metrics.gauge("stepwise.worker.lease", io.micrometer.core.instrument.Tags.of("queue", queue), leaseHeld);
+        metrics.gauge("stepwise.worker.lease", Tags.of("queue", queue), leaseHeld);
         Optional<QueueLease.Holder> holder = lease.claim(queue, config.owner(), instance, build(), config.leaseTtl());
         if (holder.isPresent()) {
             QueueLease.Holder h = holder.get();
@@ -105,11 +107,9 @@ public class WorkerService {
         leaseHeld.set(1);
         WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
                 .setNamespace(temporal.namespace()).setIdentity(instance).build());
-        factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder().build());
-        var worker = factory.newWorker(queue);
-        worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
-        worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
-                new DbRunProjection(db, json, metrics));
+        taskFailures = new DbWorkflowTaskFailures(db);
+        factory = AuthoredWorker.newFactory(client, taskFailures);
+        AuthoredWorker.register(factory, queue, AuthoredWorker.Settings.of(config), db, json, metrics);
         factory.start();
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stepwise-lease-heartbeat");
@@ -118,8 +118,9 @@ public class WorkerService {
         });
         long every = config.heartbeat().toMillis();
         heartbeat.scheduleAtFixedRate(() -> beat(queue), every, every, TimeUnit.MILLISECONDS);
-        LOG.infof("worker_started queue=%s owner=%s instance=%s namespace=%s", queue, config.owner(), instance,
-                temporal.namespace());
+        LOG.infof("worker_started queue=%s owner=%s instance=%s namespace=%s sticky_execution=%s local_activity_slots=%d",
+                queue, config.owner(), instance, temporal.namespace(), config.stickyExecution(),
+                config.localActivitySlots());
     }
 
     /**
@@ -129,11 +130,11 @@ public class WorkerService {
      */
     private Optional<String> foreignPoller(String queue) {
         try {
-            return io.stepwise.bootstrap.temporal.TaskQueuePollers.of(stubs, temporal.namespace(), queue)
-                    .orElse(java.util.List.of()).stream()
+            return TaskQueuePollers.of(stubs, temporal.namespace(), queue)
+                    .orElse(List.of()).stream()
                     .filter(identity -> identity.contains("@") && !identity.startsWith(config.owner() + "@"))
                     .findFirst();
-        } catch (io.grpc.StatusRuntimeException e) {
+        } catch (StatusRuntimeException e) {
             LOG.warnf("worker_describe_task_queue_failed queue=%s status=%s", queue, e.getStatus().getCode());
             return Optional.empty();
         }
@@ -161,6 +162,7 @@ public class WorkerService {
         LOG.infof("worker_stopping instance=%s grace=%s", instance, grace);
         factory.shutdown();
         factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        taskFailures.close();
         try {
             lease.release(temporal.taskQueue(), instance);
             leaseHeld.set(0);

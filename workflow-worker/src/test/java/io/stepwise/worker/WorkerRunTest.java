@@ -3,8 +3,15 @@ package io.stepwise.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.stepwise.bootstrap.config.AuthoredWorker;
 import io.stepwise.bootstrap.lease.QueueLease;
+import io.stepwise.bootstrap.persistence.StoredJson;
+import io.stepwise.bootstrap.projection.DbDefinitionActivities;
 import io.stepwise.bootstrap.projection.DbRunProjection;
+import io.stepwise.bootstrap.projection.DbWorkflowTaskFailures;
+import io.stepwise.core.runtime.AuthoredWorkflowImpl;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.runtime.EventSignal;
@@ -20,21 +27,29 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.failure.ApplicationFailure;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,8 +105,12 @@ class WorkerRunTest {
     }
 
     private static WorkflowStub start(String[] ids) {
+        return start(ids, RuntimeContract.DEFAULT_TASK_QUEUE);
+    }
+
+    private static WorkflowStub start(String[] ids, String queue) {
         WorkflowStub stub = client().newUntypedWorkflowStub(RuntimeContract.WORKFLOW_TYPE, WorkflowOptions.newBuilder()
-                .setTaskQueue(RuntimeContract.DEFAULT_TASK_QUEUE).setWorkflowId(RuntimeContract.workflowId(ids[0])).build());
+                .setTaskQueue(queue).setWorkflowId(RuntimeContract.workflowId(ids[0])).build());
         stub.start(new RunInput(ids[0], ids[2], ids[1], JSON.createObjectNode(), 1, Map.of()));
         return stub;
     }
@@ -199,6 +218,186 @@ class WorkerRunTest {
     }
 
     @Test
+    void nulCharactersFromAnHttpResponseAndASignalAreStoredAndReadBackAsTheyWere() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        http.createContext("/nul", ex -> {
+            byte[] body = "{\"v\": \"a\\u0000b\"}".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        http.start();
+        try {
+            String[] ids = storeRun("""
+                    apiVersion: stepwise/v1
+                    kind: Workflow
+                    name: nul
+                    steps:
+                      - id: fetch
+                        uses: http.request
+                        with: { method: GET, url: "http://127.0.0.1:%d/nul" }
+                      - id: approve
+                        uses: event.wait
+                        with: { event: approval, correlationKey: "t-9" }
+                    outputs:
+                      fetched: ${{ steps.fetch.output.body.v }}
+                      note: ${{ steps.approve.output.note }}
+                    """.formatted(http.getAddress().getPort()));
+            UUID run = UUID.fromString(ids[0]);
+            WorkflowStub stub = start(ids);
+            assertThat(poll(() -> query("SELECT status FROM runs WHERE id = ?", run), List.of(List.of("WAITING"))))
+                    .as("the run shows WAITING").isTrue();
+
+            stub.signal(RuntimeContract.EVENT_SIGNAL, new EventSignal("approval", "t-9",
+                    JSON.createObjectNode().put("note", "x\u0000y")));
+            RunResult result = stub.getResult(60, TimeUnit.SECONDS, RunResult.class);
+
+            assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+            assertThat(poll(() -> query("SELECT status FROM runs WHERE id = ?", run), List.of(List.of("SUCCEEDED"))))
+                    .as("the final status lands").isTrue();
+            JsonNode output = JSON.readTree((String) query("SELECT output::text FROM runs WHERE id = ?", run).get(0).get(0));
+            assertThat(StoredJson.decode(output)).isEqualTo(JSON.createObjectNode().put("fetched", "a\u0000b")
+                    .put("note", "x\u0000y"));
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void aFailedBatchMarksTheRunAsLaggingAndTheNextBatchThatLandsClearsIt() throws Exception {
+        String[] ids = storeRun("apiVersion: stepwise/v1\nkind: Workflow\nname: lagging\nsteps:\n  - id: a\n    uses: noop\n");
+        UUID run = UUID.fromString(ids[0]);
+        ProjectionChange[] batch = {new ProjectionChange.RunStarted(ids[0], 1, "2026-11-22T10:00:00Z")};
+        FailingFirst away = new FailingFirst(db);
+        DbRunProjection projection = new DbRunProjection(away, JSON, new SimpleMeterRegistry());
+
+        away.failures.set(1);
+        try {
+            projection.apply(batch);
+            throw new AssertionError("the write should have failed");
+        } catch (ApplicationFailure expected) {
+            assertThat(expected.getType()).isEqualTo("ProjectionWriteFailed");
+        }
+        List<Object> lag = query("SELECT projection_error, projection_failing_since IS NOT NULL, status FROM runs "
+                + "WHERE id = ?", run).get(0);
+        assertThat((String) lag.get(0)).contains("the database is away");
+        assertThat(lag.subList(1, 3)).containsExactly(true, "PENDING");
+
+        projection.apply(batch);
+
+        assertThat(query("SELECT projection_error, projection_failing_since, status FROM runs WHERE id = ?", run))
+                .containsExactly(Arrays.asList(null, null, "RUNNING"));
+    }
+
+    @Test
+    void aBatchWithALaterChangeClearsAWorkflowTaskFailureAndAnEarlierOneDoesNot() throws Exception {
+        String[] ids = storeRun("apiVersion: stepwise/v1\nkind: Workflow\nname: recovers\nsteps:\n  - id: a\n    uses: noop\n");
+        UUID run = UUID.fromString(ids[0]);
+        try (Connection c = db.getConnection()) {
+            execute(c, "UPDATE runs SET workflow_task_failure = 'workflow task failing: IllegalStateException: x', "
+                    + "workflow_task_failed_at = '2026-11-22T10:00:00Z' WHERE id = ?", run);
+        }
+        DbRunProjection projection = new DbRunProjection(db, JSON, new SimpleMeterRegistry());
+
+        projection.apply(new ProjectionChange[]{new ProjectionChange.RunStarted(ids[0], 1, "2026-11-22T09:59:59Z")});
+        assertThat(query("SELECT workflow_task_failure IS NOT NULL FROM runs WHERE id = ?", run))
+                .as("a change from before the failure says nothing about it").containsExactly(List.of(true));
+
+        projection.apply(new ProjectionChange[]{new ProjectionChange.StepStarted(ids[0], 1, "2026-11-22T10:00:05Z", "a", "noop")});
+        assertThat(query("SELECT workflow_task_failure, workflow_task_failed_at FROM runs WHERE id = ?", run))
+                .containsExactly(Arrays.asList(null, null));
+    }
+
+    /** The interpreter with a defect: its workflow code throws for every run. */
+    public static class DefectiveWorkflowImpl extends AuthoredWorkflowImpl {
+        @Override
+        public RunResult run(RunInput input) {
+            throw new IllegalStateException("a defect in workflow code");
+        }
+    }
+
+    @Test
+    void anExceptionInWorkflowCodeShowsOnTheRunWithinSeconds() throws Exception {
+        String[] ids = storeRun("apiVersion: stepwise/v1\nkind: Workflow\nname: defect\nsteps:\n  - id: a\n    uses: noop\n");
+        UUID run = UUID.fromString(ids[0]);
+        String queue = "defective-" + UUID.randomUUID();
+        WorkerFactory factory = AuthoredWorker.newFactory(client(), new DbWorkflowTaskFailures(db));
+        var worker = factory.newWorker(queue);
+        worker.registerWorkflowImplementationTypes(DefectiveWorkflowImpl.class);
+        worker.registerActivitiesImplementations(new DbDefinitionActivities(db),
+                new DbRunProjection(db, JSON, new SimpleMeterRegistry()));
+        factory.start();
+        WorkflowStub stub = start(ids, queue);
+        try {
+            assertThat(poll(() -> query("SELECT workflow_task_failure, workflow_task_failed_at IS NOT NULL FROM runs "
+                            + "WHERE id = ?", run),
+                    List.of(List.of("workflow task failing: IllegalStateException: a defect in workflow code", true)),
+                    Duration.ofSeconds(10)))
+                    .as("the stuck reason is on the run within 10 s").isTrue();
+        } finally {
+            stub.terminate("test over");
+            factory.shutdownNow();
+        }
+    }
+
+    /** A data source whose next {@code failures} connections can't be had, as when the database is away. */
+    private static final class FailingFirst implements DataSource {
+        final AtomicInteger failures = new AtomicInteger();
+        private final DataSource db;
+
+        FailingFirst(DataSource db) {
+            this.db = db;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            if (failures.getAndDecrement() > 0) {
+                throw new SQLException("the database is away (test)");
+            }
+            return db.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            return getConnection();
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            throw new SQLException("not a wrapper");
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return false;
+        }
+    }
+
+    @Test
     void thePrometheusEndpointShowsTheLeaseThisWorkerHolds() {
         io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString(
@@ -248,7 +447,12 @@ class WorkerRunTest {
 
     /** Polls until the query answers {@code expected}; the bound only guards against a hang. */
     private static boolean poll(Query query, List<List<Object>> expected) throws Exception {
-        for (int i = 0; i < 300; i++) {
+        return poll(query, expected, Duration.ofSeconds(30));
+    }
+
+    private static boolean poll(Query query, List<List<Object>> expected, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
             if (query.run().equals(expected)) {
                 return true;
             }

@@ -1,6 +1,7 @@
 package io.stepwise.api.runs;
 
 import io.stepwise.bootstrap.persistence.SqlTimes;
+import io.stepwise.bootstrap.persistence.StoredJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.api.definitions.DefinitionViews;
@@ -10,6 +11,7 @@ import io.stepwise.bootstrap.config.WorkerConfig;
 import io.stepwise.bootstrap.lease.QueueLease;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -17,7 +19,9 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,11 +68,12 @@ public class AuditResource {
             throw new ApiException.NotFound("no run " + id);
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery(
-                        "SELECT kind, actor, at, details::text FROM run_events WHERE run_id = :id ORDER BY at, id")
+        List<Tuple> rows = em.createNativeQuery("SELECT kind, actor, at, details::text AS details FROM run_events "
+                        + "WHERE run_id = :id ORDER BY at, id", Tuple.class)
                 .setParameter("id", run).getResultList();
-        return DefinitionViews.Page.of(rows.stream().map(r -> new AuditEvent((String) r[0], (String) r[1],
-                SqlTimes.instant(r[2]), tree(r[3]))).toList());
+        return DefinitionViews.Page.of(rows.stream().map(t -> new AuditEvent(t.get("kind", String.class),
+                t.get("actor", String.class), SqlTimes.instant(t.get("at")), tree(t.get("details", String.class))))
+                .toList());
     }
 
     @GET
@@ -76,17 +81,17 @@ public class AuditResource {
     @RolesAllowed(Roles.VIEWER)
     public DefinitionViews.Page<Queue> queues() {
         Map<String, List<QueueLease.Lease>> byQueue = new LinkedHashMap<>();
-        leases.all().forEach(l -> byQueue.computeIfAbsent(l.queue(), q -> new java.util.ArrayList<>()).add(l));
+        leases.all().forEach(l -> byQueue.computeIfAbsent(l.queue(), q -> new ArrayList<>()).add(l));
         return DefinitionViews.Page.of(byQueue.entrySet().stream().map(e -> new Queue(e.getKey(),
                 e.getValue().get(0).owner(),
                 e.getValue().stream().map(l -> new Instance(l.instance(), l.build(), l.startedAt().toInstant(),
                         l.heartbeatAt().toInstant(), l.live(workers.leaseTtl()))).toList())).toList());
     }
 
-    private JsonNode tree(Object text) {
+    private JsonNode tree(String text) {
         try {
-            return text == null ? null : json.readTree(text.toString());
-        } catch (java.io.IOException e) {
+            return text == null ? null : StoredJson.decode(json.readTree(text));
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -41,6 +41,8 @@ public class EventResource {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw new ApiException.BadRequest("'name' is required", List.of(Problem.Error.ofField("name", "required")));
         }
+        RequestChecks.start().text("name", request.name()).key("id", request.id())
+                .key("correlationKey", request.correlationKey()).payload("payload", request.payload()).orThrow();
         EventService.Delivery delivery = events.handle(request.id(), request.name(), request.correlationKey(),
                 request.payload(), identity.getPrincipal().getName());
         return Response.accepted(new EventResult(delivery.signaled(), delivery.launched())).build();

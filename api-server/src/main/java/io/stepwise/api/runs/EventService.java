@@ -1,132 +1,165 @@
 package io.stepwise.api.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stepwise.bootstrap.persistence.StoredJson;
+import io.stepwise.core.dsl.WorkflowDefinition;
+import io.stepwise.core.dsl.WorkflowParser;
+import io.stepwise.core.expr.Variables;
 import io.stepwise.core.runtime.EventSignal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.Tuple;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * Fans an event out to the runs waiting on it, found through the waits projection: a wait with a
- * correlation key takes only events with that key; a wait without one takes any event of its name.
+ * Fans an event out to the runs waiting on it, found through the waits projection (a wait with a
+ * correlation key takes only events with that key; a wait without one takes any event of its
+ * name), and launches every workflow whose trigger names it. With an event {@code id}, delivery is
+ * at-least-once to every matching run and launch-once per trigger: the id is claimed by a unique
+ * row, each run by an {@code event_deliveries} row claimed before its signal and removed when the
+ * signal failed, so a retried POST reaches exactly the runs that missed it and two concurrent
+ * duplicates signal a run once; triggered launches dedupe by the execution key {@code event:<id>}.
  */
 @ApplicationScoped
 public class EventService {
     private static final Logger LOG = Logger.getLogger(EventService.class);
     private final EntityManager em;
-    private final RunService runs;
-    private final io.stepwise.core.dsl.WorkflowParser parser;
-    private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final RunSignaler signaler;
+    private final RunLauncher launcher;
+    private final WorkflowParser parser;
+    private final ObjectMapper json;
 
-    public EventService(EntityManager em, RunService runs, io.stepwise.core.dsl.WorkflowParser parser,
-                        com.fasterxml.jackson.databind.ObjectMapper json) {
+    public EventService(EntityManager em, RunSignaler signaler, RunLauncher launcher, WorkflowParser parser,
+                        ObjectMapper json) {
         this.em = em;
-        this.runs = runs;
+        this.signaler = signaler;
+        this.launcher = launcher;
         this.parser = parser;
         this.json = json;
     }
 
-    /** What an event did: the runs it signaled and the runs its triggers launched. */
+    /**
+     * What an event did: the runs it signaled and the runs its triggers launched. For an event with
+     * an id these are everything that id has done so far, so a duplicate answers like the first.
+     */
     public record Delivery(List<String> signaled, List<String> launched) {
     }
 
-    /**
-     * Signals the waiting runs and launches every workflow whose trigger names the event. With an
-     * event {@code id}, the same id again does nothing and answers what the first delivery did.
-     */
     public Delivery handle(String id, String name, String correlationKey, JsonNode payload, String actor) {
         if (id != null) {
+            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("INSERT INTO processed_events "
+                            + "(event_id, name) VALUES (:id, :name) ON CONFLICT (event_id) DO NOTHING")
+                    .setParameter("id", id).setParameter("name", name).executeUpdate());
+        }
+        List<String> signaled = deliver(id, name, correlationKey, payload, actor);
+        List<String> launched = launchTriggered(id, name, correlationKey, payload, actor);
+        if (id == null) {
+            return new Delivery(signaled, launched);
+        }
+        List<String> everSignaled = QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
-            List<Object[]> seen = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                    "SELECT signaled::text, launched::text FROM processed_events WHERE event_id = :id")
-                    .setParameter("id", id).getResultList());
-            if (!seen.isEmpty()) {
-                return new Delivery(strings(seen.get(0)[0]), strings(seen.get(0)[1]));
+            List<UUID> runs = em.createNativeQuery("SELECT run_id FROM event_deliveries WHERE event_id = :id "
+                    + "ORDER BY delivered_at, run_id", UUID.class).setParameter("id", id).getResultList();
+            List<String> ids = runs.stream().map(UUID::toString).toList();
+            em.createNativeQuery("UPDATE processed_events SET signaled = CAST(:s AS jsonb), launched = CAST(:l AS jsonb) "
+                            + "WHERE event_id = :id")
+                    .setParameter("s", json.valueToTree(ids).toString())
+                    .setParameter("l", json.valueToTree(launched).toString()).setParameter("id", id).executeUpdate();
+            return ids;
+        });
+        return new Delivery(everSignaled, launched);
+    }
+
+    private List<String> deliver(String id, String name, String correlationKey, JsonNode payload, String actor) {
+        @SuppressWarnings("unchecked")
+        List<UUID> waiting = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                        SELECT DISTINCT w.run_id FROM waits w JOIN runs r ON r.id = w.run_id AND r.attempt = w.attempt
+                        WHERE w.status = 'WAITING' AND w.kind = 'EVENT' AND w.event = :name
+                          AND (w.correlation_key IS NULL OR w.correlation_key = :key)
+                          AND r.status IN ('PENDING', 'RUNNING', 'WAITING')""", UUID.class)
+                .setParameter("name", StoredJson.encode(name)).setParameter("key", StoredJson.encode(correlationKey))
+                .getResultList());
+        List<String> signaled = new ArrayList<>();
+        for (UUID runId : waiting) {
+            if (id != null && !claim(id, runId)) {
+                continue; // delivered by an earlier POST of this id, or by a concurrent duplicate
+            }
+            try {
+                signaler.signal(runId, new EventSignal(name, correlationKey, payload), actor);
+                signaled.add(runId.toString());
+            } catch (RuntimeException e) {
+                // one run that can't take it now must not stop the others; a retry of this id reaches it
+                if (id != null) {
+                    unclaim(id, runId);
+                }
+                LOG.warnf("event_signal_skipped run_id=%s event=%s reason=%s", runId, name, e.getMessage());
             }
         }
-        List<String> signaled = deliver(name, correlationKey, payload, actor);
-        List<String> launched = launchTriggered(id, name, correlationKey, payload, actor);
-        if (id != null) {
-            QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("INSERT INTO processed_events "
-                            + "(event_id, name, signaled, launched) VALUES (:id, :name, CAST(:s AS jsonb), CAST(:l AS jsonb)) "
-                            + "ON CONFLICT (event_id) DO NOTHING")
-                    .setParameter("id", id).setParameter("name", name)
-                    .setParameter("s", json.valueToTree(signaled).toString())
-                    .setParameter("l", json.valueToTree(launched).toString()).executeUpdate());
+        return signaled;
+    }
+
+    private boolean claim(String id, UUID runId) {
+        return !QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("INSERT INTO event_deliveries "
+                        + "(event_id, run_id) VALUES (:id, :run) ON CONFLICT DO NOTHING RETURNING run_id")
+                .setParameter("id", id).setParameter("run", runId).getResultList()).isEmpty();
+    }
+
+    private void unclaim(String id, UUID runId) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                        "DELETE FROM event_deliveries WHERE event_id = :id AND run_id = :run")
+                .setParameter("id", id).setParameter("run", runId).executeUpdate());
+    }
+
+    /** A workflow whose current version has a trigger on the event. */
+    private record Candidate(String ref, String definition) {
+        static Candidate of(Tuple t) {
+            return new Candidate(t.get("ref", String.class), t.get("definition", String.class));
         }
-        return new Delivery(signaled, launched);
     }
 
     private List<String> launchTriggered(String id, String name, String correlationKey, JsonNode payload, String actor) {
         @SuppressWarnings("unchecked")
-        List<Object[]> candidates = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                        SELECT d.ref, v.definition::text FROM definitions d JOIN definition_versions v ON v.id = d.current_version_id
+        List<Tuple> rows = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
+                        SELECT d.ref, v.definition::text AS definition
+                        FROM definitions d JOIN definition_versions v ON v.id = d.current_version_id
                         WHERE d.status = 'ACTIVE' AND v.definition->'triggers' @> jsonb_build_array(jsonb_build_object('event', CAST(:name AS text)))
-                        ORDER BY d.ref""")
+                        ORDER BY d.ref""", Tuple.class)
                 .setParameter("name", name).getResultList());
-        var event = json.createObjectNode().put("name", name).put("correlationKey", correlationKey).put("id", id);
+        ObjectNode event = json.createObjectNode().put("name", name).put("correlationKey", correlationKey).put("id", id);
         event.set("payload", payload == null ? json.nullNode() : payload);
-        var variables = io.stepwise.core.expr.Variables.of(java.util.Map.of("event", event));
+        Variables variables = Variables.of(Map.of("event", event));
         List<String> launched = new ArrayList<>();
-        for (Object[] row : candidates) {
-            String ref = (String) row[0];
+        for (Candidate candidate : rows.stream().map(Candidate::of).toList()) {
             try {
-                var definition = parser.fromStoredJson(json.readTree((String) row[1])).definition();
+                WorkflowDefinition definition = parser.fromStoredJson(json.readTree(candidate.definition())).definition();
                 for (var trigger : definition.triggers()) {
                     if (!trigger.event().equals(name)) {
                         continue;
                     }
-                    var inputs = json.createObjectNode();
+                    ObjectNode inputs = json.createObjectNode();
                     for (var entry : trigger.inputs().entrySet()) {
                         inputs.set(entry.getKey(), entry.getValue().evaluate(variables));
                     }
-                    RunService.Launched run = runs.launch(ref, inputs, id == null ? null : "event:" + id, actor);
-                    if (run.created()) {
+                    // with an id, the key makes the launch once-only; a run found by it is this event's run
+                    RunLauncher.Launched run = launcher.launch(candidate.ref(), inputs, id == null ? null : "event:" + id,
+                            actor);
+                    if (run.created() || id != null) {
                         launched.add(run.runId().toString());
                     }
                 }
             } catch (Exception e) {
                 // one workflow whose trigger can't launch (bad inputs, limit reached) must not stop the others
-                LOG.warnf("event_trigger_skipped workflow=%s event=%s reason=%s", ref, name, e.getMessage());
+                LOG.warnf("event_trigger_skipped workflow=%s event=%s reason=%s", candidate.ref(), name, e.getMessage());
             }
         }
         return launched;
-    }
-
-    private List<String> strings(Object text) {
-        try {
-            List<String> out = new ArrayList<>();
-            json.readTree(text.toString()).forEach(n -> out.add(n.asText()));
-            return out;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public List<String> deliver(String name, String correlationKey, JsonNode payload, String actor) {
-        @SuppressWarnings("unchecked")
-        List<Object> waiting = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
-                        SELECT DISTINCT w.run_id FROM waits w JOIN runs r ON r.id = w.run_id AND r.attempt = w.attempt
-                        WHERE w.status = 'WAITING' AND w.kind = 'EVENT' AND w.event = :name
-                          AND (w.correlation_key IS NULL OR w.correlation_key = :key)
-                          AND r.status NOT IN ('SUCCEEDED', 'FAILED', 'CANCELED')""")
-                .setParameter("name", name).setParameter("key", correlationKey).getResultList());
-        List<String> signaled = new ArrayList<>();
-        for (Object id : waiting) {
-            UUID runId = (UUID) id;
-            try {
-                runs.signal(runId, new EventSignal(name, correlationKey, payload), actor);
-                signaled.add(runId.toString());
-            } catch (RuntimeException e) {
-                // one run that just finished must not stop the others from getting the event
-                LOG.warnf("event_signal_skipped run_id=%s event=%s reason=%s", runId, name, e.getMessage());
-            }
-        }
-        return signaled;
     }
 }

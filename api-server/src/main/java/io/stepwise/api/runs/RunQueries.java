@@ -1,24 +1,35 @@
 package io.stepwise.api.runs;
 
-import io.stepwise.bootstrap.persistence.SqlTimes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stepwise.api.definitions.DefinitionViews.Page;
 import io.stepwise.api.error.ApiException;
+import io.stepwise.api.error.Problem;
 import io.stepwise.core.redact.Redactor;
+import io.stepwise.core.runtime.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
+import jakarta.persistence.Query;
+import jakarta.persistence.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
-/** The read side of runs: the run document and the list, from Postgres only (never from Temporal). */
+/**
+ * The read side of runs: the run document and the list, from Postgres. The rows are read in a
+ * short transaction; the stuck reason is worked out after it ends (it may ask Temporal whether
+ * anyone polls the queue, and no Temporal call happens inside a database transaction).
+ */
 @ApplicationScoped
 public class RunQueries {
     static final int MAX_LIMIT = 200;
@@ -32,35 +43,47 @@ public class RunQueries {
         this.stuck = stuck;
     }
 
-    @Transactional
+    /** A run as read, before its stuck reason is known. */
+    private record Read(RunRows.Document run, List<RunViews.Step> steps, List<RunViews.Wait> waits) {
+    }
+
     public Optional<RunViews.Run> get(UUID id) {
+        Optional<Read> read = QuarkusTransaction.requiringNew().call(() -> read(id));
+        return read.map(r -> view(r, stuck.of(r.run().facts(), stuck.workerLiveness())));
+    }
+
+    private Optional<Read> read(UUID id) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
-                SELECT r.id, r.workflow_ref, r.version_id, v.seq, r.status, r.attempt, r.execution_key,
-                       r.inputs_redacted::text, r.output::text, r.error::text, r.replay_of, r.created_at, r.started_at,
-                       r.finished_at, r.inputs::text, v.definition->'inputs', r.started_in_temporal, r.updated_at
-                FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id""")
+        List<Tuple> rows = em.createNativeQuery("SELECT " + RunRows.FACT_COLUMNS + """
+                , r.workflow_ref, r.version_id, v.seq, r.attempt, r.execution_key,
+                  r.inputs_redacted::text AS inputs_redacted, r.output::text AS output, r.error::text AS error,
+                  r.replay_of, r.started_at, r.finished_at, r.inputs::text AS inputs,
+                  (v.definition->'inputs')::text AS input_schemas
+                FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id""", Tuple.class)
                 .setParameter("id", id).getResultList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        Object[] r = rows.get(0);
-        int attempt = ((Number) r[5]).intValue();
-        Redactor redactor = redactor(tree(r[14]), tree(r[15]));
-        List<RunViews.Step> steps = steps(id).stream().map(st -> new RunViews.Step(st.path(), st.id(), st.uses(),
+        RunRows.Document run = RunRows.Document.of(rows.get(0), json);
+        return Optional.of(new Read(run, steps(id), waits(id, run.attempt())));
+    }
+
+    private static RunViews.Run view(Read read, RunViews.Stuck stuckReason) {
+        RunRows.Document r = read.run();
+        Redactor redactor = redactor(r.rawInputs(), r.inputSchemas());
+        List<RunViews.Step> steps = read.steps().stream().map(st -> new RunViews.Step(st.path(), st.id(), st.uses(),
                 st.status(), st.attempts(), st.startedAt(), st.finishedAt(), redactor.redact(st.output()),
                 redactor.redact(st.error()))).toList();
-        return Optional.of(new RunViews.Run(r[0].toString(),
-                new RunViews.WorkflowRef((String) r[1], r[2].toString(), ((Number) r[3]).intValue()),
-                (String) r[4], attempt, (String) r[6], tree(r[7]), redactor.redact(tree(r[8])),
-                redactor.redact(tree(r[9])), r[10] == null ? null : r[10].toString(), SqlTimes.instant(r[11]), SqlTimes.instant(r[12]),
-                SqlTimes.instant(r[13]), steps, waits(id, attempt),
-                stuck.of(id, (String) r[4], (Boolean) r[16], SqlTimes.instant(r[11]), SqlTimes.instant(r[17]))));
+        return new RunViews.Run(r.facts().id().toString(),
+                new RunViews.WorkflowRef(r.workflowRef(), r.versionId().toString(), r.versionSeq()),
+                r.facts().status(), r.attempt(), r.executionKey(), r.inputsRedacted(), redactor.redact(r.output()),
+                redactor.redact(r.error()), r.replayOf() == null ? null : r.replayOf().toString(),
+                r.facts().createdAt(), r.startedAt(), r.finishedAt(), steps, read.waits(), stuckReason);
     }
 
     /** Secret inputs' values are cut out of every output and error the API shows (API.md, "The run document"). */
     private static Redactor redactor(JsonNode rawInputs, JsonNode inputSchemas) {
-        java.util.Set<String> secret = new java.util.HashSet<>();
+        Set<String> secret = new HashSet<>();
         if (inputSchemas != null && inputSchemas.isObject()) {
             inputSchemas.fields().forEachRemaining(e -> {
                 if (e.getValue().path("secret").asBoolean(false)) {
@@ -74,16 +97,12 @@ public class RunQueries {
     private List<RunViews.Step> steps(UUID run) {
         // the newest attempt of each step path: a resumed run shows what its steps did last
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Tuple> rows = em.createNativeQuery("""
                 SELECT DISTINCT ON (path) path, step_id, uses, status, attempts, started_at, finished_at,
-                       output::text, error::text
-                FROM steps WHERE run_id = :run ORDER BY path, attempt DESC""")
+                       output::text AS output, error::text AS error
+                FROM steps WHERE run_id = :run ORDER BY path, attempt DESC""", Tuple.class)
                 .setParameter("run", run).getResultList();
-        List<RunViews.Step> steps = new ArrayList<>();
-        for (Object[] r : rows) {
-            steps.add(new RunViews.Step((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                    ((Number) r[4]).intValue(), SqlTimes.instant(r[5]), SqlTimes.instant(r[6]), tree(r[7]), tree(r[8])));
-        }
+        List<RunViews.Step> steps = new ArrayList<>(rows.stream().map(t -> RunRows.step(t, json)).toList());
         steps.sort((a, b) -> {
             Instant x = a.startedAt() == null ? a.finishedAt() : a.startedAt();
             Instant y = b.startedAt() == null ? b.finishedAt() : b.startedAt();
@@ -95,19 +114,18 @@ public class RunQueries {
 
     private List<RunViews.Wait> waits(UUID run, int attempt) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("""
+        List<Tuple> rows = em.createNativeQuery("""
                 SELECT step_path, kind, event, correlation_key, status, due_at FROM waits
-                WHERE run_id = :run AND attempt = :attempt ORDER BY opened_at, step_path""")
+                WHERE run_id = :run AND attempt = :attempt ORDER BY opened_at, step_path""", Tuple.class)
                 .setParameter("run", run).setParameter("attempt", attempt).getResultList();
-        return rows.stream().map(r -> new RunViews.Wait((String) r[0], (String) r[1], (String) r[2], (String) r[3],
-                (String) r[4], SqlTimes.instant(r[5]))).toList();
+        return rows.stream().map(RunRows::waitOf).toList();
     }
 
+    private static final String SUMMARY_COLUMNS = RunRows.FACT_COLUMNS
+            + ", r.workflow_ref, r.attempt, r.execution_key, r.started_at, r.finished_at";
+
     /** Newest first; the cursor is the last item's (created_at, id), opaque to callers. */
-    @Transactional
-    public io.stepwise.api.definitions.DefinitionViews.Page<RunViews.Summary> list(String workflow, String status,
-                                                                                   Boolean stuckOnly, Integer limit,
-                                                                                   String cursor) {
+    public Page<RunViews.Summary> list(String workflow, String status, Boolean stuckOnly, Integer limit, String cursor) {
         if (Boolean.TRUE.equals(stuckOnly)) {
             return stuckRuns(workflow);
         }
@@ -115,82 +133,78 @@ public class RunQueries {
         if (size < 1 || size > MAX_LIMIT) {
             throw new ApiException.BadRequest("limit must be from 1 to " + MAX_LIMIT);
         }
-        StringBuilder sql = new StringBuilder("SELECT id, workflow_ref, status, attempt, execution_key, created_at, "
-                + "started_at, finished_at FROM runs WHERE 1 = 1");
+        RunStatus wanted = status == null || status.isBlank() ? null : parseStatus(status);
+        StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM runs r WHERE 1 = 1");
         if (workflow != null && !workflow.isBlank()) {
-            sql.append(" AND workflow_ref = :workflow");
+            sql.append(" AND r.workflow_ref = :workflow");
         }
-        if (status != null && !status.isBlank()) {
-            sql.append(" AND status = :status");
+        if (wanted != null) {
+            sql.append(" AND r.status = :status");
         }
-        Object[] after = cursor == null || cursor.isBlank() ? null : decode(cursor);
+        Cursor after = cursor == null || cursor.isBlank() ? null : Cursor.decode(cursor);
         if (after != null) {
-            sql.append(" AND (created_at, id) < (:afterTime, :afterId)");
+            sql.append(" AND (r.created_at, r.id) < (:afterTime, :afterId)");
         }
-        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-        var query = em.createNativeQuery(sql.toString()).setParameter("limit", size + 1);
-        if (workflow != null && !workflow.isBlank()) {
-            query.setParameter("workflow", workflow);
-        }
-        if (status != null && !status.isBlank()) {
-            query.setParameter("status", status.toUpperCase());
-        }
-        if (after != null) {
-            query.setParameter("afterTime", after[0]).setParameter("afterId", after[1]);
-        }
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = query.getResultList();
-        List<RunViews.Summary> items = new ArrayList<>();
-        for (int i = 0; i < Math.min(size, rows.size()); i++) {
-            Object[] r = rows.get(i);
-            items.add(new RunViews.Summary(r[0].toString(), (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
-                    (String) r[4], SqlTimes.instant(r[5]), SqlTimes.instant(r[6]), SqlTimes.instant(r[7])));
-        }
-        String next = null;
-        if (rows.size() > size) {
-            RunViews.Summary last = items.get(items.size() - 1);
-            next = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                    (last.createdAt().toString() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
-        }
-        return new io.stepwise.api.definitions.DefinitionViews.Page<>(items, next);
+        sql.append(" ORDER BY r.created_at DESC, r.id DESC LIMIT :limit");
+        List<RunRows.Summary> rows = QuarkusTransaction.requiringNew().call(() -> {
+            Query query = em.createNativeQuery(sql.toString(), Tuple.class).setParameter("limit", size + 1);
+            if (workflow != null && !workflow.isBlank()) {
+                query.setParameter("workflow", workflow);
+            }
+            if (wanted != null) {
+                query.setParameter("status", wanted.name());
+            }
+            if (after != null) {
+                query.setParameter("afterTime", after.createdAt()).setParameter("afterId", after.id());
+            }
+            return summaries(query);
+        });
+        List<RunViews.Summary> items = rows.stream().limit(size).map(RunRows.Summary::view).toList();
+        String next = rows.size() > size ? Cursor.of(items.get(items.size() - 1)) : null;
+        return new Page<>(items, next);
     }
 
     /** Active runs that are stuck, newest first; at most {@value #MAX_LIMIT} are examined. */
-    private io.stepwise.api.definitions.DefinitionViews.Page<RunViews.Summary> stuckRuns(String workflow) {
-        @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("SELECT id, workflow_ref, status, attempt, execution_key, created_at, "
-                        + "started_at, finished_at, started_in_temporal, updated_at FROM runs "
-                        + "WHERE status IN ('PENDING', 'RUNNING', 'WAITING') AND (CAST(:workflow AS text) IS NULL "
-                        + "OR workflow_ref = :workflow) ORDER BY created_at DESC, id DESC LIMIT " + MAX_LIMIT)
-                .setParameter("workflow", workflow == null || workflow.isBlank() ? null : workflow).getResultList();
-        List<RunViews.Summary> items = new ArrayList<>();
-        for (Object[] r : rows) {
-            UUID id = (UUID) r[0];
-            if (stuck.of(id, (String) r[2], (Boolean) r[8], SqlTimes.instant(r[5]), SqlTimes.instant(r[9])) != null) {
-                items.add(new RunViews.Summary(id.toString(), (String) r[1], (String) r[2], ((Number) r[3]).intValue(),
-                        (String) r[4], SqlTimes.instant(r[5]), SqlTimes.instant(r[6]), SqlTimes.instant(r[7])));
+    private Page<RunViews.Summary> stuckRuns(String workflow) {
+        List<RunRows.Summary> rows = QuarkusTransaction.requiringNew().call(() -> summaries(em.createNativeQuery(
+                        "SELECT " + SUMMARY_COLUMNS + " FROM runs r WHERE r.status IN ('PENDING', 'RUNNING', 'WAITING') "
+                                + "AND (CAST(:workflow AS text) IS NULL OR r.workflow_ref = :workflow) "
+                                + "ORDER BY r.created_at DESC, r.id DESC LIMIT " + MAX_LIMIT, Tuple.class)
+                .setParameter("workflow", workflow == null || workflow.isBlank() ? null : workflow)));
+        BooleanSupplier workerAlive = stuck.workerLiveness();
+        List<RunViews.Summary> items = rows.stream().filter(r -> stuck.of(r.facts(), workerAlive) != null)
+                .map(RunRows.Summary::view).toList();
+        return new Page<>(items, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<RunRows.Summary> summaries(Query query) {
+        return ((List<Tuple>) query.getResultList()).stream().map(RunRows.Summary::of).toList();
+    }
+
+    private static RunStatus parseStatus(String status) {
+        try {
+            return RunStatus.valueOf(status.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new ApiException.BadRequest("unknown status " + status, List.of(Problem.Error.ofField("status",
+                    "one of PENDING, RUNNING, WAITING, SUCCEEDED, FAILED, CANCELED")));
+        }
+    }
+
+    /** Where a page ends: the last item's (created_at, id). */
+    private record Cursor(OffsetDateTime createdAt, UUID id) {
+        static String of(RunViews.Summary last) {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    (last.createdAt().toString() + "|" + last.id()).getBytes(StandardCharsets.UTF_8));
+        }
+
+        static Cursor decode(String cursor) {
+            try {
+                String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
+                return new Cursor(OffsetDateTime.parse(parts[0].replace("Z", "+00:00")), UUID.fromString(parts[1]));
+            } catch (RuntimeException e) {
+                throw new ApiException.BadRequest("cursor is not one this server gave out");
             }
-        }
-        return new io.stepwise.api.definitions.DefinitionViews.Page<>(items, null);
-    }
-
-    private static Object[] decode(String cursor) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
-            return new Object[]{OffsetDateTime.parse(parts[0].replace("Z", "+00:00")), UUID.fromString(parts[1])};
-        } catch (RuntimeException e) {
-            throw new ApiException.BadRequest("cursor is not one this server gave out");
-        }
-    }
-
-    private JsonNode tree(Object text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            return json.readTree(text.toString());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("stored JSON does not read", e);
         }
     }
 }

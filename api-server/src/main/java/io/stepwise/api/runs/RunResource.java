@@ -1,10 +1,11 @@
 package io.stepwise.api.runs;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.stepwise.api.definitions.DefinitionViews;
 import io.stepwise.api.definitions.Roles;
 import io.stepwise.api.error.ApiException;
+import io.stepwise.api.error.Problem;
 import io.stepwise.core.runtime.EventSignal;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,18 +19,26 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
-/** Runs (API.md, "Runs"): launch, list, read, signal, cancel. */
+/** Runs (API.md, "Runs"): launch, list, read, signal, cancel, resume, replay. */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
-    private final RunService runs;
+    private final RunLauncher launcher;
+    private final RunResumer resumer;
+    private final RunSignaler signaler;
+    private final RunCanceler canceler;
     private final RunQueries queries;
     private final SecurityIdentity identity;
 
-    public RunResource(RunService runs, RunQueries queries, SecurityIdentity identity) {
-        this.runs = runs;
+    public RunResource(RunLauncher launcher, RunResumer resumer, RunSignaler signaler, RunCanceler canceler,
+                       RunQueries queries, SecurityIdentity identity) {
+        this.launcher = launcher;
+        this.resumer = resumer;
+        this.signaler = signaler;
+        this.canceler = canceler;
         this.queries = queries;
         this.identity = identity;
     }
@@ -40,9 +49,12 @@ public class RunResource {
     @RolesAllowed(Roles.OPERATOR)
     public Response launch(@PathParam("ref") String ref, @HeaderParam("Idempotency-Key") String idempotencyKey,
                            RunViews.LaunchRequest request) {
+        RequestChecks.start().key("Idempotency-Key", idempotencyKey)
+                .key("executionKey", request == null ? null : request.executionKey())
+                .inputs("inputs", request == null ? null : request.inputs()).orThrow();
         String key = idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey
                 : request == null ? null : request.executionKey();
-        RunService.Launched launched = runs.launch(ref, request == null ? null : request.inputs(), key,
+        RunLauncher.Launched launched = launcher.launch(ref, request == null ? null : request.inputs(), key,
                 identity.getPrincipal().getName());
         RunViews.Run run = queries.get(launched.runId()).orElseThrow();
         URI location = URI.create("/api/v1/runs/" + run.id());
@@ -73,10 +85,11 @@ public class RunResource {
     @RolesAllowed(Roles.OPERATOR)
     public Response signal(@PathParam("id") String id, RunViews.SignalRequest request) {
         if (request == null || request.event() == null || request.event().isBlank()) {
-            throw new ApiException.BadRequest("'event' is required",
-                    java.util.List.of(io.stepwise.api.error.Problem.Error.ofField("event", "required")));
+            throw new ApiException.BadRequest("'event' is required", List.of(Problem.Error.ofField("event", "required")));
         }
-        runs.signal(runId(id), new EventSignal(request.event(), request.correlationKey(), request.payload()),
+        RequestChecks.start().text("event", request.event()).key("correlationKey", request.correlationKey())
+                .payload("payload", request.payload()).orThrow();
+        signaler.signal(runId(id), new EventSignal(request.event(), request.correlationKey(), request.payload()),
                 identity.getPrincipal().getName());
         return Response.accepted().build();
     }
@@ -86,7 +99,7 @@ public class RunResource {
     @RolesAllowed(Roles.OPERATOR)
     public RunViews.Run resume(@PathParam("id") String id) {
         UUID run = runId(id);
-        runs.resume(run, identity.getPrincipal().getName());
+        resumer.resume(run, identity.getPrincipal().getName());
         return queries.get(run).orElseThrow();
     }
 
@@ -94,8 +107,9 @@ public class RunResource {
     @Path("/runs/{id}/replay")
     @RolesAllowed(Roles.OPERATOR)
     public Response replay(@PathParam("id") String id, RunViews.ReplayRequest request) {
-        RunService.Launched launched = runs.replay(runId(id), request == null ? null : request.inputs(),
-                request == null ? null : request.version(), identity.getPrincipal().getName());
+        RequestChecks.start().inputs("inputs", request == null ? null : request.inputs()).orThrow();
+        RunLauncher.Launched launched = launcher.replay(runId(id), request == null ? null : request.inputs(),
+                version(request == null ? null : request.version()), identity.getPrincipal().getName());
         RunViews.Run run = queries.get(launched.runId()).orElseThrow();
         return Response.created(URI.create("/api/v1/runs/" + run.id())).entity(run).build();
     }
@@ -104,8 +118,19 @@ public class RunResource {
     @Path("/runs/{id}/cancel")
     @RolesAllowed(Roles.OPERATOR)
     public Response cancel(@PathParam("id") String id) {
-        runs.cancel(runId(id), identity.getPrincipal().getName());
+        canceler.cancel(runId(id), identity.getPrincipal().getName());
         return Response.accepted().build();
+    }
+
+    private static RunLauncher.Version version(String version) {
+        if (version == null || version.equals("current")) {
+            return RunLauncher.Version.CURRENT;
+        }
+        if (version.equals("original")) {
+            return RunLauncher.Version.ORIGINAL;
+        }
+        throw new ApiException.BadRequest("version must be 'current' or 'original', not '" + version + "'",
+                List.of(Problem.Error.ofField("version", "'current' or 'original'")));
     }
 
     private static UUID runId(String id) {

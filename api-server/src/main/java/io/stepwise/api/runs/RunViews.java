@@ -1,6 +1,8 @@
 package io.stepwise.api.runs;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.core.runtime.RunStatus;
+import io.stepwise.core.runtime.StepStatus;
 
 import java.time.Instant;
 import java.util.List;
@@ -22,7 +24,7 @@ public final class RunViews {
     public record WorkflowRef(String ref, String versionId, int versionSeq) {
     }
 
-    public record Step(String path, String id, String uses, String status, int attempts, Instant startedAt,
+    public record Step(String path, String id, String uses, StepStatus status, int attempts, Instant startedAt,
                        Instant finishedAt, JsonNode output, JsonNode error) {
     }
 
@@ -32,12 +34,12 @@ public final class RunViews {
     public record Stuck(String reason, Instant since) {
     }
 
-    public record Run(String id, WorkflowRef workflow, String status, int attempt, String executionKey, JsonNode inputs,
+    public record Run(String id, WorkflowRef workflow, RunStatus status, int attempt, String executionKey, JsonNode inputs,
                       JsonNode output, JsonNode error, String replayOf, Instant createdAt, Instant startedAt,
                       Instant finishedAt, List<Step> steps, List<Wait> waits, Stuck stuck) {
     }
 
-    public record Summary(String id, String workflow, String status, int attempt, String executionKey, Instant createdAt,
+    public record Summary(String id, String workflow, RunStatus status, int attempt, String executionKey, Instant createdAt,
                           Instant startedAt, Instant finishedAt) {
     }
 }

@@ -1,86 +1,90 @@
 package io.stepwise.api.runs;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.config.WorkerConfig;
 import io.stepwise.bootstrap.lease.QueueLease;
-import io.stepwise.bootstrap.temporal.TaskQueuePollers;
-import io.temporal.client.WorkflowClient;
+import io.stepwise.core.runtime.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
- * Why an active run makes no progress, when it makes none (API.md, "The run document"): not
- * started in Temporal yet; PENDING with no live worker on the queue; or active here while its
- * execution is closed or gone. A worker is live when its queue lease has a fresh heartbeat, or,
- * where the server reports them (not the embedded dev server), when Temporal saw it poll.
+ * Why an active run makes no progress, when it makes none (API.md, "The run document"), from what
+ * the database knows: not started in Temporal yet; its execution lost or closed as the reconciler
+ * last saw it; workflow code failing as the worker reported it; the projection behind; PENDING with
+ * no live worker on the queue. Only the last asks anyone but the database: a worker is live when
+ * its queue lease has a fresh heartbeat, or, where the server reports them (not the embedded dev
+ * server), when Temporal saw it poll. Call it outside any transaction.
  */
 @ApplicationScoped
 public class StuckDetector {
-    private final QueueLease leases;
-    private final TemporalConfig temporal;
-    private final WorkerConfig workers;
-    private final RunService runs;
-    private final WorkflowClient client;
-    private final TemporalGate gate;
-    private final io.stepwise.bootstrap.config.ReconcilerConfig reconciler;
+    static final String LOST = "execution lost: resume to continue";
 
-    public StuckDetector(QueueLease leases, TemporalConfig temporal, WorkerConfig workers, RunService runs,
-                         WorkflowClient client, TemporalGate gate, io.stepwise.bootstrap.config.ReconcilerConfig reconciler) {
-        this.reconciler = reconciler;
+    private final QueueLease leases;
+    private final TemporalConfig temporalConfig;
+    private final WorkerConfig workers;
+    private final TemporalRuns temporal;
+
+    public StuckDetector(QueueLease leases, TemporalConfig temporalConfig, WorkerConfig workers, TemporalRuns temporal) {
         this.leases = leases;
-        this.temporal = temporal;
+        this.temporalConfig = temporalConfig;
         this.workers = workers;
-        this.runs = runs;
-        this.client = client;
-        this.gate = gate;
+        this.temporal = temporal;
     }
 
-    public RunViews.Stuck of(UUID runId, String status, boolean startedInTemporal, Instant createdAt, Instant updatedAt) {
-        if (!"PENDING".equals(status) && !"RUNNING".equals(status) && !"WAITING".equals(status)) {
+    /** Whether a worker polls the queue, asked at most once per call site. */
+    public BooleanSupplier workerLiveness() {
+        return new BooleanSupplier() {
+            private Boolean known;
+
+            @Override
+            public boolean getAsBoolean() {
+                if (known == null) {
+                    known = workerAlive();
+                }
+                return known;
+            }
+        };
+    }
+
+    public RunViews.Stuck of(RunRows.Facts run, BooleanSupplier workerAlive) {
+        if (run.status().terminal()) {
             return null;
         }
-        if (!startedInTemporal) {
+        if (!run.startedInTemporal()) {
             return new RunViews.Stuck("not started in Temporal yet; the reconciler starts it when Temporal answers",
-                    createdAt);
+                    run.createdAt());
         }
-        // a run that moved within the reconciler's grace period was just started or just progressed:
-        // it is not asked about in Temporal (which spares every launch response a round trip)
-        if (updatedAt.isBefore(Instant.now().minus(reconciler.grace()))) {
-            boolean alive;
-            try {
-                alive = runs.executionAlive(runId);
-            } catch (io.stepwise.api.error.ApiException.Unavailable temporalDown) {
-                return new RunViews.Stuck("Temporal does not answer", updatedAt);
-            }
-            if (!alive) {
-                return new RunViews.Stuck("execution lost: resume to continue", updatedAt);
-            }
+        if ("NOT_FOUND".equals(run.executionState())) {
+            return new RunViews.Stuck(LOST, since(run.reconciledAt(), run));
         }
-        if ("PENDING".equals(status) && !workerAlive()) {
-            return new RunViews.Stuck("no worker polls the queue " + temporal.taskQueue()
-                    + " (no live lease, no poller reported by Temporal); start a workflow-worker", createdAt);
+        if ("CLOSED".equals(run.executionState())) {
+            return new RunViews.Stuck("execution closed without a final projection; the reconciler settles it",
+                    since(run.reconciledAt(), run));
+        }
+        if (run.workflowTaskFailure() != null) {
+            return new RunViews.Stuck(run.workflowTaskFailure(), since(run.workflowTaskFailedAt(), run));
+        }
+        if (run.projectionError() != null) {
+            return new RunViews.Stuck("projection behind since " + run.projectionFailingSince() + ": "
+                    + run.projectionError(), since(run.projectionFailingSince(), run));
+        }
+        if (run.status() == RunStatus.PENDING && !workerAlive.getAsBoolean()) {
+            return new RunViews.Stuck("no worker polls the queue " + temporalConfig.taskQueue()
+                    + " (no live lease, no poller reported by Temporal); start a workflow-worker", run.createdAt());
         }
         return null;
     }
 
-    private boolean workerAlive() {
-        boolean leased = leases.all().stream()
-                .anyMatch(l -> l.queue().equals(temporal.taskQueue()) && l.live(workers.leaseTtl()));
-        return leased || temporalSeesPollers();
+    private static Instant since(Instant at, RunRows.Facts run) {
+        return at != null ? at : run.updatedAt();
     }
 
-    private boolean temporalSeesPollers() {
-        if (gate.down()) {
-            return false;
-        }
-        try {
-            return TaskQueuePollers.of(client.getWorkflowServiceStubs(), temporal.namespace(), temporal.taskQueue())
-                    .map(pollers -> !pollers.isEmpty()).orElse(false);
-        } catch (RuntimeException e) {
-            gate.failed(e);
-            return false;
-        }
+    private boolean workerAlive() {
+        boolean leased = QuarkusTransaction.requiringNew().call(() -> leases.all().stream()
+                .anyMatch(l -> l.queue().equals(temporalConfig.taskQueue()) && l.live(workers.leaseTtl())));
+        return leased || temporal.seesPollers();
     }
 }

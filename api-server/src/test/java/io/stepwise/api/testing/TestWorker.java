@@ -1,10 +1,9 @@
 package io.stepwise.api.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stepwise.bootstrap.projection.DbDefinitionActivities;
-import io.stepwise.bootstrap.projection.DbRunProjection;
-import io.stepwise.core.runtime.ActionActivitiesImpl;
-import io.stepwise.core.runtime.AuthoredWorkflowImpl;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.stepwise.bootstrap.config.AuthoredWorker;
+import io.stepwise.bootstrap.projection.DbWorkflowTaskFailures;
 import io.stepwise.core.runtime.RuntimeContract;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -35,11 +34,11 @@ public final class TestWorker {
         target = now;
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(target).build());
-        factory = WorkerFactory.newInstance(WorkflowClient.newInstance(stubs));
-        var worker = factory.newWorker(RuntimeContract.DEFAULT_TASK_QUEUE);
-        worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
-        worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
-                new DbRunProjection(db, new ObjectMapper(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+        // the same setup as the workflow-worker's WorkerService, sticky execution off as ./run.sh
+        // runs it against the embedded server
+        factory = AuthoredWorker.newFactory(WorkflowClient.newInstance(stubs), new DbWorkflowTaskFailures(db));
+        AuthoredWorker.register(factory, RuntimeContract.DEFAULT_TASK_QUEUE, new AuthoredWorker.Settings(false, 16),
+                db, new ObjectMapper(), new SimpleMeterRegistry());
         factory.start();
         WorkerFactory started = factory;
         Runtime.getRuntime().addShutdownHook(new Thread(started::shutdownNow));

@@ -24,4 +24,21 @@ public interface WorkerConfig {
     /** How long running activities may finish on shutdown after polling stops. */
     @WithDefault("30s")
     Duration shutdownGrace();
+
+    /**
+     * Sticky execution: a run's next workflow task goes to the worker that has it cached. A real
+     * Temporal server moves the task back to the normal queue when that worker is gone (after 5 s);
+     * the embedded test server of the local stack never does, so a run would stay on a dead worker.
+     * {@code ./run.sh} turns it off for the embedded server. Env: {@code STEPWISE_WORKER_STICKY_EXECUTION}.
+     */
+    @WithDefault("true")
+    boolean stickyExecution();
+
+    /**
+     * Local activities (projection writes, definition loads) that run at once; each holds one
+     * database connection, so keep it below the pool ({@code quarkus.datasource.jdbc.max-size}) with
+     * room for the lease heartbeat and the failure recorder. Env: {@code STEPWISE_WORKER_LOCAL_ACTIVITY_SLOTS}.
+     */
+    @WithDefault("16")
+    int localActivitySlots();
 }

@@ -1,37 +1,35 @@
 package io.stepwise.bootstrap.projection;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.core.runtime.ProjectionChange;
-import io.stepwise.core.runtime.RunProjectionHandler;
+import io.stepwise.core.runtime.RunProjection;
 import io.temporal.failure.ApplicationFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Writes the interpreter's changes to the runs, steps and waits tables, one transaction per
- * batch. Every write is an upsert keyed by (run id, step path, attempt) or guarded by the run's
- * attempt, so a batch applied twice (Temporal retrying the activity) leaves the same rows.
+ * batch on a pooled connection of its own ({@link ProjectionTransaction}), so different runs'
+ * batches are written concurrently. Every write is an upsert keyed by (run id, step path,
+ * attempt) or guarded by the run's attempt, so a batch applied twice leaves the same rows.
+ * A batch that fails is retried by the interpreter; meanwhile the run says so
+ * ({@link ProjectionLag}).
  */
-public class DbRunProjection extends RunProjectionHandler {
-    private static final String TERMINAL = "('SUCCEEDED', 'FAILED', 'CANCELED')";
+public class DbRunProjection implements RunProjection {
+    private static final Logger LOG = LoggerFactory.getLogger(DbRunProjection.class);
     private final DataSource db;
     private final ObjectMapper json;
+    private final ProjectionLag lag;
     private final MeterRegistry metrics;
-    private Connection connection;
-    /** Metrics of the batch being written, recorded only once it commits. */
-    private final List<Runnable> observations = new ArrayList<>();
 
     /**
      * {@code metrics} receives {@code stepwise.runs.finished} (workflow, status) and
@@ -42,161 +40,37 @@ public class DbRunProjection extends RunProjectionHandler {
         this.db = db;
         this.json = json;
         this.metrics = metrics;
+        this.lag = new ProjectionLag(db);
     }
 
     @Override
-    public synchronized void apply(ProjectionChange[] changes) {
+    public void apply(ProjectionChange[] changes) {
+        try {
+            write(changes);
+        } catch (SQLException | RuntimeException e) {
+            Set<String> runs = Arrays.stream(changes).map(ProjectionChange::runId)
+                    .collect(Collectors.toCollection(LinkedHashSet::new));
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            LOG.warn("projection_write_failed run_id={} changes={} reason=\"{}\"", String.join(",", runs),
+                    changes.length, reason.replace('\n', ' '));
+            lag.failing(runs, reason);
+            // retryable: the interpreter backs off and sends the batch again
+            throw ApplicationFailure.newFailure("projection write failed: " + reason, "ProjectionWriteFailed");
+        }
+    }
+
+    private void write(ProjectionChange[] changes) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            connection = c;
-            observations.clear();
+            ProjectionTransaction batch = new ProjectionTransaction(c, json, metrics);
             try {
-                super.apply(changes);
+                batch.apply(changes);
                 c.commit();
-                observations.forEach(Runnable::run);
-            } catch (RuntimeException | Error e) {
+            } catch (SQLException | RuntimeException | Error e) {
                 c.rollback();
                 throw e;
-            } finally {
-                connection = null;
-                observations.clear();
             }
-        } catch (SQLException e) {
-            throw ApplicationFailure.newFailure("projection write failed: " + e.getMessage(), "DatabaseUnavailable");
+            batch.committed();
         }
-    }
-
-    @Override
-    protected void runStarted(ProjectionChange.RunStarted c) {
-        update("UPDATE runs SET status = 'RUNNING', attempt = ?, started_at = COALESCE(started_at, ?), "
-                        + "finished_at = NULL, error = NULL, updated_at = now() WHERE id = ? AND attempt <= ? "
-                        + "AND NOT (attempt = ? AND status IN " + TERMINAL + ")",
-                c.attempt(), ts(c.at()), uuid(c.runId()), c.attempt(), c.attempt());
-    }
-
-    @Override
-    protected void runFinished(ProjectionChange.RunFinished c) {
-        try (ResultSet r = query("UPDATE runs r SET status = ?, output = ?::jsonb, error = ?::jsonb, finished_at = ?, "
-                        + "updated_at = now() FROM (SELECT id, status FROM runs WHERE id = ? FOR UPDATE) before "
-                        + "WHERE r.id = before.id AND r.attempt <= ? RETURNING r.workflow_ref, before.status",
-                c.status().name(), toJson(c.output()), toJson(c.error()), ts(c.at()), uuid(c.runId()), c.attempt())) {
-            if (r.next() && !isTerminal(r.getString(2))) {
-                String workflow = r.getString(1);
-                observations.add(() -> metrics.counter("stepwise.runs.finished", "workflow", workflow,
-                        "status", c.status().name()).increment());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        update("UPDATE waits SET status = 'CANCELED', closed_at = ? WHERE run_id = ? AND attempt = ? AND status = 'WAITING'",
-                ts(c.at()), uuid(c.runId()), c.attempt());
-    }
-
-    @Override
-    protected void stepStarted(ProjectionChange.StepStarted c) {
-        update("INSERT INTO steps (run_id, path, attempt, step_id, uses, status, started_at, updated_at) "
-                        + "VALUES (?, ?, ?, ?, ?, 'RUNNING', ?, now()) ON CONFLICT (run_id, path, attempt) DO NOTHING",
-                uuid(c.runId()), c.stepPath(), c.attempt(), stepId(c.stepPath()), c.uses(), ts(c.at()));
-    }
-
-    @Override
-    protected void stepFinished(ProjectionChange.StepFinished c) {
-        String sql = "WITH before AS (SELECT status FROM steps WHERE run_id = ? AND path = ? AND attempt = ?) "
-                + "INSERT INTO steps (run_id, path, attempt, step_id, status, attempts, output, error, started_at, "
-                        + "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, now()) "
-                        + "ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status, "
-                        + "attempts = excluded.attempts, output = excluded.output, error = excluded.error, "
-                        + "started_at = COALESCE(steps.started_at, excluded.started_at), finished_at = excluded.finished_at, "
-                        + "updated_at = now() RETURNING uses, started_at, (SELECT status FROM before)";
-        try (ResultSet r = query(sql, uuid(c.runId()), c.stepPath(), c.attempt(),
-                uuid(c.runId()), c.stepPath(), c.attempt(), stepId(c.stepPath()), c.status().name(), c.attempts(),
-                toJson(c.output()), toJson(c.error()), ts(c.at()), ts(c.at()))) {
-            if (r.next() && r.getString(1) != null && !isStepFinished(r.getString(3))) {
-                String uses = r.getString(1);
-                Duration took = Duration.between(r.getTimestamp(2).toInstant(), Instant.parse(c.at()));
-                observations.add(() -> metrics.timer("stepwise.step.duration", "uses", uses,
-                        "status", c.status().name()).record(took));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    private static boolean isTerminal(String runStatus) {
-        return "SUCCEEDED".equals(runStatus) || "FAILED".equals(runStatus) || "CANCELED".equals(runStatus);
-    }
-
-    private static boolean isStepFinished(String stepStatus) {
-        return stepStatus != null && !"RUNNING".equals(stepStatus) && !"WAITING".equals(stepStatus);
-    }
-
-    @Override
-    protected void waitOpened(ProjectionChange.WaitOpened c) {
-        update("INSERT INTO waits (run_id, step_path, attempt, kind, event, correlation_key, status, due_at, opened_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, 'WAITING', ?, ?) ON CONFLICT (run_id, step_path, attempt) DO NOTHING",
-                uuid(c.runId()), c.stepPath(), c.attempt(), c.kind(), c.event(), c.correlationKey(),
-                c.dueAt() == null ? null : ts(c.dueAt()), ts(c.at()));
-        update("UPDATE steps SET status = 'WAITING', updated_at = now() WHERE run_id = ? AND path = ? AND attempt = ? "
-                + "AND status = 'RUNNING'", uuid(c.runId()), c.stepPath(), c.attempt());
-        update("UPDATE runs SET status = 'WAITING', updated_at = now() WHERE id = ? AND attempt = ? AND status = 'RUNNING'",
-                uuid(c.runId()), c.attempt());
-    }
-
-    @Override
-    protected void waitClosed(ProjectionChange.WaitClosed c) {
-        update("UPDATE waits SET status = ?, closed_at = ? WHERE run_id = ? AND step_path = ? AND attempt = ? "
-                + "AND status = 'WAITING'", c.outcome(), ts(c.at()), uuid(c.runId()), c.stepPath(), c.attempt());
-        update("UPDATE steps SET status = 'RUNNING', updated_at = now() WHERE run_id = ? AND path = ? AND attempt = ? "
-                + "AND status = 'WAITING'", uuid(c.runId()), c.stepPath(), c.attempt());
-        update("UPDATE runs SET status = 'RUNNING', updated_at = now() WHERE id = ? AND attempt = ? AND status = 'WAITING' "
-                        + "AND NOT EXISTS (SELECT 1 FROM waits WHERE run_id = ? AND attempt = ? AND status = 'WAITING')",
-                uuid(c.runId()), c.attempt(), uuid(c.runId()), c.attempt());
-    }
-
-    /** {@code notify-all[2].notify} → {@code notify}. */
-    public static String stepId(String path) {
-        String last = path.substring(path.lastIndexOf('.') + 1);
-        int bracket = last.indexOf('[');
-        return bracket < 0 ? last : last.substring(0, bracket);
-    }
-
-    private void update(String sql, Object... params) {
-        try (PreparedStatement s = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    /** A statement that returns rows (UPDATE/INSERT ... RETURNING); the result set closes its statement. */
-    private ResultSet query(String sql, Object... params) throws SQLException {
-        PreparedStatement s = connection.prepareStatement(sql);
-        for (int i = 0; i < params.length; i++) {
-            s.setObject(i + 1, params[i]);
-        }
-        s.closeOnCompletion();
-        return s.executeQuery();
-    }
-
-    private String toJson(Object value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return json.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static UUID uuid(String id) {
-        return UUID.fromString(id);
-    }
-
-    private static Timestamp ts(String instant) {
-        return Timestamp.from(Instant.parse(instant));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.core.dsl.Durations;
 import io.stepwise.core.expr.Template;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -132,7 +133,10 @@ public final class WithRules {
                     problems.add(new Problem(name, "'" + name + "' must be a duration such as 30s"));
                 } else {
                     try {
-                        Durations.parse(value.textValue());
+                        Duration d = Durations.parse(value.textValue());
+                        if (d.isZero() || d.isNegative()) {
+                            problems.add(new Problem(name, "'" + name + "' must be longer than zero"));
+                        }
                     } catch (IllegalArgumentException e) {
                         problems.add(new Problem(name, e.getMessage()));
                     }

@@ -32,7 +32,7 @@ public class ActionActivitiesImpl implements ActionActivities {
         int attempt = Activity.getExecutionContext().getInfo().getAttempt();
         try {
             JsonNode output = switch (call.uses()) {
-                case ActionCatalog.HTTP_REQUEST -> http.execute(call.with());
+                case ActionCatalog.HTTP_REQUEST -> request(call);
                 case ActionCatalog.LOG -> log(call);
                 default -> plugin(call, attempt);
             };
@@ -53,6 +53,13 @@ public class ActionActivitiesImpl implements ActionActivities {
                     call.runId(), call.stepPath(), call.uses(), attempt, e.getClass().getSimpleName());
             throw ApplicationFailure.newFailure(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
                     "ActionFailed", attempt);
+        }
+    }
+
+    /** A request may take long: heartbeat meanwhile, so a dead worker's request is retried soon. */
+    private JsonNode request(Invocation call) throws Exception {
+        try (ActivityHeartbeat alive = ActivityHeartbeat.start(Activity.getExecutionContext())) {
+            return http.execute(call.with());
         }
     }
 

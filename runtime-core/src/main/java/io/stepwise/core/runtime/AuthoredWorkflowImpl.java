@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.core.actions.ActionCatalog;
-import io.stepwise.core.dsl.Durations;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.RetryPolicy;
 import io.stepwise.core.dsl.Step;
@@ -15,6 +14,8 @@ import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.expr.ExpressionException;
 import io.stepwise.core.expr.Template;
 import io.stepwise.core.expr.Variables;
+import io.stepwise.core.redact.Redactor;
+import io.stepwise.core.runtime.StepArguments.InvalidStepArgument;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -22,6 +23,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
+import io.temporal.api.enums.v1.RetryState;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
@@ -42,7 +44,7 @@ import java.util.Set;
 /**
  * Walks an authored definition step by step. Side effects run in activities; {@code transform},
  * {@code noop}, {@code fail} and every expression run here, deterministically. Every transition
- * is written through {@link RunProjection} as a local activity.
+ * is written through {@link RunProjection} as an ordinary activity (docs/projection.md).
  */
 public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     /** Default start-to-close timeout of an action with no {@code timeout} of its own. */
@@ -51,6 +53,12 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     static final RetryOptions DEFAULT_ACTION_RETRY = RetryOptions.newBuilder()
             .setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2)
             .setMaximumInterval(Duration.ofSeconds(30)).build();
+
+    /**
+     * An http.request heartbeats while it runs (ActivityHeartbeat): when its worker dies, the
+     * request is retried elsewhere after this, not after its whole start-to-close timeout.
+     */
+    static final Duration HTTP_HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
 
     private static final Logger LOG = Workflow.getLogger(AuthoredWorkflowImpl.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -61,7 +69,11 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private final DefinitionActivities definitions = Workflow.newLocalActivityStub(DefinitionActivities.class,
             LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
                     .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).build()).build());
-    private final RunProjection projection;
+    private final RunProjection localProjection;
+    private final RunProjection remoteProjection;
+    private final boolean preferLocalProjection;
+    /** The stub this run writes through: chosen once per run, see {@link #chooseProjection}. */
+    private RunProjection projection;
     /**
      * Projection writes run in order on one detached workflow thread, so the steps themselves never
      * wait for them and a cancel never drops one; the run waits for the last write before it ends.
@@ -75,26 +87,56 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private final Map<String, RunState.OpenWait> openWaits = new LinkedHashMap<>();
     private RunInput input;
     /** Secret inputs' values are cut out of log messages and error messages before they leave the workflow. */
-    private io.stepwise.core.redact.Redactor redactor = io.stepwise.core.redact.Redactor.none();
+    private Redactor redactor = Redactor.none();
 
-    /** The interpreter as workers register it: projection writes as local activities. */
+    /** The interpreter as workers register it: projection writes as ordinary activities. */
     public AuthoredWorkflowImpl() {
-        this(true);
+        this(false);
     }
 
     /**
-     * @param localProjection projection writes as local activities (the default: no task-queue
-     *                        round trip, no extra history events) or as ordinary activities
-     *                        (kept to measure the difference; see docs/benchmarks.md)
+     * @param localProjection projection writes of new runs as local activities (no task-queue round
+     *                        trip, but a slow write holds the workflow task and with it the steps)
+     *                        instead of ordinary activities (the default; kept to measure the
+     *                        difference, see docs/projection.md)
      */
     protected AuthoredWorkflowImpl(boolean localProjection) {
-        RetryOptions retry = RetryOptions.newBuilder().setMaximumInterval(Duration.ofSeconds(10)).build();
-        this.projection = localProjection
-                ? Workflow.newLocalActivityStub(RunProjection.class, LocalActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(Duration.ofSeconds(10)).setRetryOptions(retry).build())
-                : Workflow.newActivityStub(RunProjection.class, ActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(Duration.ofSeconds(10)).setRetryOptions(retry).build());
+        this.preferLocalProjection = localProjection;
+        this.localProjection = Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_LOCAL);
+        this.remoteProjection = Workflow.newActivityStub(RunProjection.class, PROJECTION_REMOTE);
     }
+
+    /** The version marker of the move from local to ordinary projection activities. */
+    static final String PROJECTION_AS_ACTIVITY = "projection-as-activity";
+
+    /**
+     * Runs started before projection writes became ordinary activities have local-activity markers
+     * in their history and must replay the same way; every new run records version 1.
+     */
+    private RunProjection chooseProjection() {
+        int version = Workflow.getVersion(PROJECTION_AS_ACTIVITY, Workflow.DEFAULT_VERSION, 1);
+        return version == Workflow.DEFAULT_VERSION || preferLocalProjection ? localProjection : remoteProjection;
+    }
+
+    /**
+     * One projection call. Without a maximum of attempts or a schedule-to-close timeout Temporal
+     * does not retry an activity at all, so one slow write (10 s waiting for the old single
+     * connection under load) failed the call and with it the run: "Local Activity task timed
+     * out". Now a call retries briefly on its own and the writer retries the batch after that,
+     * for as long as the run lives ({@link #writeUntilItLands}).
+     */
+    private static final RetryOptions PROJECTION_RETRY = RetryOptions.newBuilder()
+            .setInitialInterval(Duration.ofMillis(200)).setBackoffCoefficient(2).setMaximumAttempts(3).build();
+    /** Start-to-close covers waiting for a pooled connection (5 s at most) and the transaction. */
+    private static final LocalActivityOptions PROJECTION_LOCAL = LocalActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(10)).setScheduleToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(PROJECTION_RETRY).build();
+    private static final ActivityOptions PROJECTION_REMOTE = ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(10)).setScheduleToCloseTimeout(Duration.ofSeconds(30))
+            .setRetryOptions(PROJECTION_RETRY).build();
+    /** The writer's own backoff between failed calls: durable timers, so a worker restart keeps it. */
+    static final Duration WRITE_RETRY_FIRST = Duration.ofSeconds(1);
+    static final Duration WRITE_RETRY_MAX = Duration.ofMinutes(1);
 
     /** A step failed; carries the failure as the run reports it. */
     static final class StepFailed extends RuntimeException {
@@ -138,6 +180,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     @Override
     public RunResult run(RunInput runInput) {
         this.input = runInput;
+        this.projection = chooseProjection();
         Workflow.newDetachedCancellationScope(() -> writer = Async.procedure(this::drainWrites)).run();
         write(new ProjectionChange.RunStarted(input.runId(), input.attempt(), now()));
         WorkflowDefinition definition;
@@ -146,7 +189,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         } catch (StepFailed e) {
             return finish(RunStatus.FAILED, null, e.error);
         }
-        redactor = io.stepwise.core.redact.Redactor.forRun(definition, input.inputs());
+        redactor = Redactor.forRun(definition, input.inputs());
         ObjectNode run = NODES.objectNode();
         run.put("id", input.runId());
         run.put("workflow", input.workflowRef());
@@ -207,12 +250,44 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                 batch.add(next);
             }
             if (!batch.isEmpty()) {
-                projection.apply(batch.toArray(ProjectionChange[]::new));
+                writeUntilItLands(batch.toArray(ProjectionChange[]::new));
             }
             if (stop) {
                 return;
             }
         }
+    }
+
+    /**
+     * Stepwise's bookkeeping never decides the run's fate: a batch that fails is tried again after
+     * a capped exponential backoff, forever. Later changes queue up behind it and go in the next
+     * batch, so the order holds; the steps go on meanwhile.
+     */
+    private void writeUntilItLands(ProjectionChange[] batch) {
+        Duration backoff = WRITE_RETRY_FIRST;
+        for (int failures = 1; ; failures++) {
+            try {
+                projection.apply(batch);
+                if (failures > 1) {
+                    LOG.info("projection_write_recovered run_id={} failures={}", input.runId(), failures - 1);
+                }
+                return;
+            } catch (ActivityFailure e) {
+                LOG.warn("projection_write_failed run_id={} changes={} failures={} retry_in={} reason=\"{}\"",
+                        input.runId(), batch.length, failures, backoff, rootMessage(e));
+                Workflow.sleep(backoff);
+                Duration doubled = backoff.multipliedBy(2);
+                backoff = doubled.compareTo(WRITE_RETRY_MAX) > 0 ? WRITE_RETRY_MAX : doubled;
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root instanceof ApplicationFailure app ? app.getOriginalMessage() : String.valueOf(root.getMessage());
     }
 
     /** Waits until every projection write queued so far is done. */
@@ -298,7 +373,12 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         currentSteps.add(path);
         try {
             int[] attempts = {1};
-            JsonNode output = execute(step, scope, path, attempts);
+            JsonNode output;
+            try {
+                output = execute(step, scope, path, attempts);
+            } catch (InvalidStepArgument e) {
+                throw new StepFailed(new RunError(path, e.getMessage(), "InvalidArgument"));
+            }
             currentSteps.remove(path);
             write(new ProjectionChange.StepFinished(input.runId(), input.attempt(), now(), path, StepStatus.SUCCEEDED,
                     output, null, attempts[0]));
@@ -348,7 +428,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             redacted.put("message", redactor.redact(Template.asText(with.get("message"))));
             with = redacted;
         }
-        ActionActivities activities = Workflow.newActivityStub(ActionActivities.class, activityOptions(step, with));
+        ActivityOptions options = activityOptions(step, with);
+        ActionActivities activities = Workflow.newActivityStub(ActionActivities.class, options);
         try {
             ActionActivities.Outcome outcome = activities.execute(
                     new ActionActivities.Invocation(input.runId(), path, input.attempt(), step.uses(), with));
@@ -373,21 +454,41 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             } else if (cause instanceof TimeoutFailure timeout) {
                 type = "ActionTimeout";
                 message = "action " + step.uses() + " timed out (" + timeout.getTimeoutType() + ")";
+                tried = attemptsOf(failure, options);
             }
             throw new StepFailed(new RunError(path, message, type), tried);
         }
     }
 
-    private static ActivityOptions activityOptions(Step step, JsonNode with) {
-        Duration timeout = step.timeout();
-        if (timeout == null && with.path("timeout").isTextual()) {
-            // an http.request timeout bounds each attempt; leave the activity a little more
-            timeout = Durations.parse(with.get("timeout").textValue()).plusSeconds(5);
+    /**
+     * A timed-out activity reports no attempt count of its own (the action never returned): when
+     * Temporal stopped because the attempts ran out, it ran as many times as the policy allows.
+     */
+    private static int attemptsOf(ActivityFailure failure, ActivityOptions options) {
+        int max = options.getRetryOptions() == null ? 0 : options.getRetryOptions().getMaximumAttempts();
+        if (failure.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED && max > 0) {
+            return max;
         }
-        return ActivityOptions.newBuilder()
+        return 1;
+    }
+
+    private static ActivityOptions activityOptions(Step step, JsonNode with) {
+        boolean http = ActionCatalog.HTTP_REQUEST.equals(step.uses());
+        // checked here even when the step's own timeout wins: a bad value fails the step at once,
+        // not three attempts of the action later
+        Duration perAttempt = http || with.path("timeout").isTextual() ? StepArguments.positiveDuration(with, "timeout") : null;
+        Duration timeout = step.timeout();
+        if (timeout == null && perAttempt != null) {
+            // an http.request timeout bounds each attempt; leave the activity a little more
+            timeout = perAttempt.plusSeconds(5);
+        }
+        ActivityOptions.Builder options = ActivityOptions.newBuilder()
                 .setStartToCloseTimeout(timeout == null ? DEFAULT_ACTION_TIMEOUT : timeout)
-                .setRetryOptions(retryOptions(step.retry()))
-                .build();
+                .setRetryOptions(retryOptions(step.retry()));
+        if (http) {
+            options.setHeartbeatTimeout(HTTP_HEARTBEAT_TIMEOUT);
+        }
+        return options.build();
     }
 
     static RetryOptions retryOptions(RetryPolicy retry) {
@@ -427,8 +528,13 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                 Instant until = Instant.parse(with.get("until").asText());
                 wait = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), until);
             } else {
-                wait = Durations.parse(with.path("duration").asText());
+                wait = StepArguments.positiveDuration(with, "duration");
+                if (wait == null) {
+                    throw new InvalidStepArgument("with.duration: a duration or 'until' is required");
+                }
             }
+        } catch (InvalidStepArgument e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new StepFailed(new RunError(path, "time.wait: " + e.getMessage(), "InvalidArgument"));
         }
@@ -446,14 +552,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         JsonNode with = evaluate(step.with(), scope, path, "with");
         String event = with.path("event").asText();
         String key = with.hasNonNull("correlationKey") ? Template.asText(with.get("correlationKey")) : null;
-        Duration timeout = null;
-        if (with.hasNonNull("timeout")) {
-            try {
-                timeout = Durations.parse(with.get("timeout").asText());
-            } catch (IllegalArgumentException e) {
-                throw new StepFailed(new RunError(path, "event.wait: " + e.getMessage(), "InvalidArgument"));
-            }
-        }
+        Duration timeout = StepArguments.positiveDuration(with, "timeout");
         boolean continueOnTimeout = "continue".equals(with.path("onTimeout").asText("fail"));
         EventSignal match = takeMatch(event, key);
         if (match != null) {

@@ -44,7 +44,8 @@ import java.util.function.Function;
  * Issue 3's benchmark: N runs of a 5-step authored workflow (3 no-op activities, a transform, an
  * http.request to a local server) against the same work written by hand as a Temporal workflow
  * calling the same activities, on one test server and one worker, in one process. Prints both
- * throughputs and the ratio. Run with deploy/bench/interpreter-overhead.sh [N] [rounds].
+ * throughputs and the ratio. Run with deploy/bench/interpreter-overhead.sh [N] [rounds] [write latency ms]:
+ * a latency holds every projection call that long, as a slow or busy database would.
  */
 public final class InterpreterOverheadBenchmark {
     static final String TASK_QUEUE = "bench";
@@ -74,10 +75,10 @@ public final class InterpreterOverheadBenchmark {
         }
     }
 
-    /** The interpreter with projection writes as ordinary activities, to measure local activities against. */
-    public static class RemoteProjectionImpl extends AuthoredWorkflowImpl {
-        public RemoteProjectionImpl() {
-            super(false);
+    /** The interpreter with projection writes as local activities, to measure ordinary activities against. */
+    public static class LocalProjectionImpl extends AuthoredWorkflowImpl {
+        public LocalProjectionImpl() {
+            super(true);
         }
     }
 
@@ -85,17 +86,30 @@ public final class InterpreterOverheadBenchmark {
     static final class CountingProjection implements RunProjection {
         final AtomicLong writes = new AtomicLong();
         final AtomicLong calls = new AtomicLong();
+        private final long latencyMillis;
+
+        CountingProjection(long latencyMillis) {
+            this.latencyMillis = latencyMillis;
+        }
 
         @Override
         public void apply(ProjectionChange[] changes) {
             calls.incrementAndGet();
             writes.addAndGet(changes.length);
+            if (latencyMillis > 0) {
+                try {
+                    Thread.sleep(latencyMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        long latency = args.length > 2 ? Long.parseLong(args[2]) : 0;
         var http = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         http.setExecutor(Executors.newFixedThreadPool(8));
         http.createContext("/ticket", ex -> {
@@ -132,17 +146,19 @@ public final class InterpreterOverheadBenchmark {
                 """.formatted(url);
         String canonical = new WorkflowParser().parse(yaml).canonicalJson();
 
-        System.out.printf("N=%d runs per measurement, %d rounds, all runs started at once, one worker%n", n, rounds);
+        System.out.printf("N=%d runs per measurement, %d rounds, all runs started at once, one worker, "
+                + "projection write latency %d ms%n", n, rounds, latency);
         for (boolean local : new boolean[]{true, false}) {
             double authoredSum = 0;
             double handSum = 0;
+            double runMillisSum = 0;
             for (int round = 0; round <= rounds; round++) {
                 TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
                         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
                 Worker worker = env.newWorker(TASK_QUEUE);
-                worker.registerWorkflowImplementationTypes(local ? AuthoredWorkflowImpl.class : RemoteProjectionImpl.class,
+                worker.registerWorkflowImplementationTypes(local ? LocalProjectionImpl.class : AuthoredWorkflowImpl.class,
                         HandWrittenImpl.class);
-                CountingProjection projection = new CountingProjection();
+                CountingProjection projection = new CountingProjection(latency);
                 worker.registerActivitiesImplementations(
                         new ActionActivitiesImpl(ActionCatalog.discover(), new HttpRequestAction()),
                         (DefinitionActivities) versionId -> canonical, projection);
@@ -158,8 +174,8 @@ public final class InterpreterOverheadBenchmark {
                     return WorkflowClient.execute(wf::run, id, url);
                 };
                 // alternate which goes first, so that neither always runs on a warmer JVM
-                double authored;
-                double hand;
+                Measured authored;
+                Measured hand;
                 if (round % 2 == 0) {
                     authored = measure(n, authoredRun);
                     hand = measure(n, handRun);
@@ -171,14 +187,19 @@ public final class InterpreterOverheadBenchmark {
                 if (round == 0) {
                     continue; // warm-up
                 }
-                authoredSum += authored;
-                handSum += hand;
-                System.out.printf("  round %d (%s projection): authored %.0f runs/s, hand-written %.0f runs/s, ratio %.2f, projection changes %d in %d calls%n",
-                        round, local ? "local-activity" : "activity", authored, hand, hand / authored,
+                authoredSum += authored.runsPerSecond();
+                handSum += hand.runsPerSecond();
+                runMillisSum += authored.meanRunMillis();
+                System.out.printf("  round %d (%s projection): authored %.0f runs/s (mean run %.0f ms), hand-written %.0f runs/s "
+                                + "(mean run %.0f ms), ratio %.2f, projection changes %d in %d calls%n",
+                        round, local ? "local-activity" : "activity", authored.runsPerSecond(), authored.meanRunMillis(),
+                        hand.runsPerSecond(), hand.meanRunMillis(), hand.runsPerSecond() / authored.runsPerSecond(),
                         projection.writes.get(), projection.calls.get());
             }
-            System.out.printf("%s projection: authored %.0f runs/s, hand-written %.0f runs/s, hand-written/authored time ratio %.2f%n",
-                    local ? "local-activity" : "ordinary-activity", authoredSum / rounds, handSum / rounds, handSum / authoredSum);
+            System.out.printf("%s projection: authored %.0f runs/s (mean run %.0f ms), hand-written %.0f runs/s, "
+                            + "hand-written/authored time ratio %.2f%n",
+                    local ? "local-activity" : "ordinary-activity", authoredSum / rounds, runMillisSum / rounds,
+                    handSum / rounds, handSum / authoredSum);
         }
         http.stop(0);
         System.exit(0);
@@ -188,12 +209,19 @@ public final class InterpreterOverheadBenchmark {
         return WorkflowOptions.newBuilder().setTaskQueue(TASK_QUEUE).setWorkflowId("bench-" + id).build();
     }
 
-    /** Starts n runs at once and waits for all; answers runs per second. */
-    private static double measure(int n, Function<String, CompletableFuture<?>> start) {
+    /** Throughput of a measurement, and the mean time from a run's start to its result. */
+    private record Measured(double runsPerSecond, double meanRunMillis) {
+    }
+
+    /** Starts n runs at once and waits for all. */
+    private static Measured measure(int n, Function<String, CompletableFuture<?>> start) {
         long t0 = System.nanoTime();
         List<CompletableFuture<?>> all = new ArrayList<>();
+        AtomicLong runNanos = new AtomicLong();
         for (int i = 0; i < n; i++) {
-            all.add(start.apply(UUID.randomUUID().toString()));
+            long started = System.nanoTime();
+            all.add(start.apply(UUID.randomUUID().toString())
+                    .whenComplete((r, e) -> runNanos.addAndGet(System.nanoTime() - started)));
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
         for (CompletableFuture<?> f : all) {
@@ -202,6 +230,6 @@ public final class InterpreterOverheadBenchmark {
                 throw new IllegalStateException("a benchmark run did not succeed: " + r);
             }
         }
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return new Measured(n / ((System.nanoTime() - t0) / 1e9), runNanos.get() / 1e6 / n);
     }
 }

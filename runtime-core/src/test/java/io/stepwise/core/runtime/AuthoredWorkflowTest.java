@@ -508,6 +508,99 @@ class AuthoredWorkflowTest {
         assertThat(PROJECTION.step(run.runId(), "boom", 1).error().message()).doesNotContain("abcd-1234");
     }
 
+    @Test
+    void failingProjectionWritesAreRetriedAndNeverFailTheRun(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("db-away", "", """
+                  - id: note
+                    uses: log
+                    with: { message: "still here" }
+                  - id: shape
+                    uses: transform
+                    with: { value: 7 }
+                """, "outputs:\n  v: ${{ steps.shape.output }}\n");
+        String runId = UUID.randomUUID().toString();
+        // three attempts of the first call, three of the second, one of the third: the writer backs off twice
+        PROJECTION.failNext(runId, 7);
+
+        Started run = start(client, options, yaml, "{}", Map.of(), 1, runId);
+        RunResult result = run.result();
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.output().path("v").asInt()).isEqualTo(7);
+        assertThat(PROJECTION.failedCalls(runId)).isEqualTo(7);
+        assertThat(PROJECTION.events(runId)).containsExactly("run-started 1",
+                "step-started note", "step-succeeded note", "step-started shape", "step-succeeded shape",
+                "run-finished SUCCEEDED");
+        recordHistory(client, run, "projection-retried-as-activity");
+    }
+
+    @Test
+    void aCanceledRunStillWritesItsFinalStatusWhenTheProjectionFailsForAWhile(WorkflowClient client,
+            WorkflowOptions options, TestWorkflowEnvironment env) throws Exception {
+        String yaml = workflow("canceled-db-away", "", """
+                  - id: approval
+                    uses: event.wait
+                    with: { event: approval }
+                """, "");
+        Started run = start(client, options, yaml, "{}");
+        waitUntilOpen(run, env);
+        PROJECTION.failNext(run.runId(), 4);
+
+        run.stub().cancel();
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        assertThat(PROJECTION.failedCalls(run.runId())).isEqualTo(4);
+        assertThat(PROJECTION.run(run.runId()).status()).isEqualTo(RunStatus.CANCELED);
+        assertThat(PROJECTION.step(run.runId(), "approval", 1).status()).isEqualTo(StepStatus.CANCELED);
+    }
+
+    @Test
+    void aDurationAnExpressionGetsWrongFailsThatStepAndTheStepsRulesApply(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("bad-durations", "inputs:\n  t: { type: string }\n  z: { type: string }\n", """
+                  - id: pause
+                    uses: time.wait
+                    continueOnError: true
+                    with: { duration: "${{ inputs.z }}" }
+                  - id: call
+                    uses: http.request
+                    with: { method: GET, url: "%s", timeout: "${{ inputs.t }}" }
+                """.formatted(HTTP.url("/json")), "");
+
+        Started run = start(client, options, yaml, "{\"t\": \"soon\", \"z\": \"0s\"}");
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        InMemoryProjection.StepRecord pause = PROJECTION.step(run.runId(), "pause", 1);
+        assertThat(pause.status()).as("continueOnError: the run goes on").isEqualTo(StepStatus.FAILED);
+        assertThat(pause.error().type()).isEqualTo("InvalidArgument");
+        assertThat(pause.error().message()).isEqualTo("with.duration: '0s' must be longer than zero");
+        InMemoryProjection.StepRecord call = PROJECTION.step(run.runId(), "call", 1);
+        assertThat(call.status()).isEqualTo(StepStatus.FAILED);
+        assertThat(call.error().type()).isEqualTo("InvalidArgument");
+        assertThat(call.error().message()).startsWith("with.timeout: 'soon' is not a duration");
+        assertThat(PROJECTION.run(run.runId()).status()).isEqualTo(RunStatus.FAILED);
+        assertThat(PROJECTION.run(run.runId()).error().step()).isEqualTo("call");
+    }
+
+    @Test
+    void aTimedOutStepReportsEveryAttemptItMade(WorkflowClient client, WorkflowOptions options) throws IOException {
+        String yaml = workflow("times-out", "", """
+                  - id: call
+                    uses: http.request
+                    timeout: 1s
+                    retry: { maxAttempts: 3, initialInterval: 1s }
+                    with: { method: GET, url: "%s" }
+                """.formatted(HTTP.url("/hang")), "");
+
+        Started run = start(client, options, yaml, "{}");
+
+        assertThatThrownBy(run::result).isInstanceOf(WorkflowFailedException.class);
+        InMemoryProjection.StepRecord call = PROJECTION.step(run.runId(), "call", 1);
+        assertThat(call.error().type()).isEqualTo("ActionTimeout");
+        assertThat(call.attempts()).isEqualTo(3);
+    }
+
     /**
      * With {@code -Dstepwise.recordHistories=true}, writes the run's history to
      * {@code src/test/resources/histories/<name>.json} for {@link InterpreterReplayTest}. Record

@@ -23,11 +23,30 @@ public class InMemoryProjection extends RunProjectionHandler {
 
     /** Every batch the interpreter sent, to check that changes arrive in batches. */
     private final List<Integer> batchSizes = new ArrayList<>();
+    /** Runs whose next calls fail, and how many of them still will. */
+    private final Map<String, Integer> failing = new LinkedHashMap<>();
+    private final Map<String, Integer> failedCalls = new LinkedHashMap<>();
 
     @Override
     public synchronized void apply(ProjectionChange[] changes) {
+        String runId = changes[0].runId();
+        int left = failing.getOrDefault(runId, 0);
+        if (left > 0) {
+            failing.put(runId, left - 1);
+            failedCalls.merge(runId, 1, Integer::sum);
+            throw new IllegalStateException("the database is away (test)");
+        }
         batchSizes.add(changes.length);
         super.apply(changes);
+    }
+
+    /** The run's next {@code calls} projection calls fail, as if the database were away. */
+    public synchronized void failNext(String runId, int calls) {
+        failing.put(runId, calls);
+    }
+
+    public synchronized int failedCalls(String runId) {
+        return failedCalls.getOrDefault(runId, 0);
     }
 
     public synchronized List<Integer> batchSizes() {

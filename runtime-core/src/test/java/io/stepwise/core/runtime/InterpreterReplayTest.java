@@ -1,6 +1,9 @@
 package io.stepwise.core.runtime;
 
+import io.stepwise.core.expr.ExpressionException;
+import io.stepwise.core.expr.Expressions;
 import io.temporal.testing.WorkflowReplayer;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -19,6 +22,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class InterpreterReplayTest {
     private static final Path HISTORIES = Path.of("src/test/resources/histories");
+
+    /**
+     * Loads the interpreter's class (its parser, the action catalog, CEL) before the first replay:
+     * on a busy machine doing that inside the workflow thread took over the SDK's 1 s deadlock
+     * detection and failed the first history for a reason that has nothing to do with determinism.
+     */
+    @BeforeAll
+    static void loadTheInterpreter() throws ClassNotFoundException, ExpressionException {
+        Class.forName(AuthoredWorkflowImpl.class.getName());
+        Expressions.compile("1 + 1");
+    }
 
     @TestFactory
     Stream<DynamicTest> recordedHistoriesReplayWithTheCurrentInterpreter() throws IOException {

@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A local HTTP server for interpreter tests. {@code /json} answers a ticket; {@code /status/<code>}
  * answers that code; {@code /flaky/<n>} fails with 503 n times, then answers 200;
- * {@code /slow} holds each request 200 ms and tracks the most requests in flight at once.
+ * {@code /slow} holds each request 200 ms and tracks the most requests in flight at once;
+ * {@code /hang} holds each request 2 s, longer than the tests' step timeouts.
  */
 public final class TestHttpServer implements AutoCloseable {
     private final HttpServer server;
@@ -55,6 +56,13 @@ public final class TestHttpServer implements AutoCloseable {
         } else if (path.startsWith("/flaky/")) {
             int failures = Integer.parseInt(path.substring(7));
             respond(exchange, count <= failures ? 503 : 200, "{\"call\": " + count + "}");
+        } else if (path.startsWith("/hang")) {
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            respond(exchange, 200, "{\"late\": true}");
         } else if (path.startsWith("/slow")) {
             int now = inFlight.incrementAndGet();
             maxInFlight.accumulateAndGet(now, Math::max);

@@ -1,0 +1,59 @@
+package io.stepwise.bootstrap.config;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stepwise.bootstrap.projection.DbDefinitionActivities;
+import io.stepwise.bootstrap.projection.DbRunProjection;
+import io.stepwise.core.runtime.ActionActivitiesImpl;
+import io.stepwise.core.runtime.AuthoredWorkflowImpl;
+import io.stepwise.core.runtime.WorkflowTaskFailureInterceptor;
+import io.stepwise.core.runtime.WorkflowTaskFailures;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+
+/**
+ * The interpreter's worker as every process that polls the authored queue sets it up (the
+ * workflow-worker, and the api-server tests' stand-in): options, interceptor, registrations.
+ */
+public final class AuthoredWorker {
+
+    /** How a worker polls: sticky execution on or off, and how many local activities run at once. */
+    public record Settings(boolean stickyExecution, int localActivitySlots) {
+        public static Settings of(WorkerConfig config) {
+            return new Settings(config.stickyExecution(), config.localActivitySlots());
+        }
+    }
+
+    private AuthoredWorker() {
+    }
+
+    /** A factory whose workflows report failing workflow tasks to {@code failures}; not started. */
+    public static WorkerFactory newFactory(WorkflowClient client, WorkflowTaskFailures failures) {
+        return WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(new WorkflowTaskFailureInterceptor(failures)).build());
+    }
+
+    /** Adds the authored-queue worker to {@code factory} with the interpreter and its activities. */
+    public static Worker register(WorkerFactory factory, String taskQueue, Settings settings, DataSource db,
+                                  ObjectMapper json, MeterRegistry metrics) {
+        WorkerOptions.Builder options = WorkerOptions.newBuilder()
+                .setMaxConcurrentLocalActivityExecutionSize(settings.localActivitySlots());
+        if (!settings.stickyExecution()) {
+            // a zero sticky schedule-to-start makes the worker complete workflow tasks without
+            // sticky attributes: the server puts every task on the normal queue, which any worker
+            // polls, so a dead worker's sticky queue never holds a run
+            options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+        }
+        Worker worker = factory.newWorker(taskQueue, options.build());
+        worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
+        worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
+                new DbRunProjection(db, json, metrics));
+        return worker;
+    }
+}
