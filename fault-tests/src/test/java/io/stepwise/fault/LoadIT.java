@@ -95,9 +95,14 @@ class LoadIT extends FaultBase {
     void twoSecondsOfLatencyOnEveryProjectionWriteFailsNoRunAndDocumentsCatchUp() throws Exception {
         stack.up();
         try (Connection c = stack.db(); Statement s = c.createStatement()) {
-            s.execute("CREATE OR REPLACE FUNCTION fault_slow_projection() RETURNS trigger LANGUAGE plpgsql AS "
-                    + "$$ BEGIN PERFORM pg_sleep(2); RETURN NULL; END $$");
+            // 2 s once per projection transaction (a batch touches steps and waits several times)
+            s.execute("CREATE OR REPLACE FUNCTION fault_slow_projection() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF current_setting('fault.slept', true) IS DISTINCT FROM txid_current()::text THEN "
+                    + "PERFORM set_config('fault.slept', txid_current()::text, true); PERFORM pg_sleep(2); END IF; "
+                    + "RETURN NULL; END $$");
             s.execute("CREATE TRIGGER fault_slow_projection AFTER INSERT OR UPDATE ON steps "
+                    + "FOR EACH STATEMENT EXECUTE FUNCTION fault_slow_projection()");
+            s.execute("CREATE TRIGGER fault_slow_projection AFTER INSERT OR UPDATE ON waits "
                     + "FOR EACH STATEMENT EXECUTE FUNCTION fault_slow_projection()");
         }
         Map<String, JsonNode> finals = launchAndFollow(20, 4, Duration.ofMinutes(5));

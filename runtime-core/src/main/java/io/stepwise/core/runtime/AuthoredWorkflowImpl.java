@@ -131,8 +131,13 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private static final LocalActivityOptions PROJECTION_LOCAL = LocalActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10)).setScheduleToCloseTimeout(Duration.ofSeconds(30))
             .setRetryOptions(PROJECTION_RETRY).build();
+    /**
+     * A slow database (seconds per transaction) must still let a write land: start-to-close
+     * leaves a write 20 s, and schedule-to-close also covers the wait for an activity slot on a
+     * busy worker. Not longer: a write in flight on a worker that died is retried after it.
+     */
     private static final ActivityOptions PROJECTION_REMOTE = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(10)).setScheduleToCloseTimeout(Duration.ofSeconds(30))
+            .setStartToCloseTimeout(Duration.ofSeconds(20)).setScheduleToCloseTimeout(Duration.ofSeconds(90))
             .setRetryOptions(PROJECTION_RETRY).build();
     /** The writer's own backoff between failed calls: durable timers, so a worker restart keeps it. */
     static final Duration WRITE_RETRY_FIRST = Duration.ofSeconds(1);
