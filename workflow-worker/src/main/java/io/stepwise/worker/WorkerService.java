@@ -15,6 +15,7 @@ import io.stepwise.bootstrap.temporal.TaskQueuePollers;
 import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.stepwise.bootstrap.temporal.TemporalClientProducer;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,6 +58,7 @@ public class WorkerService {
     private final AtomicInteger leaseHeld = new AtomicInteger();
     private WorkerFactory factory;
     private DbWorkflowTaskFailures taskFailures;
+    private WorkflowServiceStubs pollingStubs;
     private ScheduledExecutorService heartbeat;
 
     public WorkerService(TemporalConfig temporal, WorkerConfig config, QueueLease lease, SchemaCheck schema,
@@ -105,9 +107,12 @@ public class WorkerService {
             return;
         }
         leaseHeld.set(1);
-        WorkflowClient client = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
-                .setNamespace(temporal.namespace()).setIdentity(instance).build());
         taskFailures = new DbWorkflowTaskFailures(db);
+        // the worker polls on a connection of its own, which reports non-determinism on the run
+        pollingStubs = WorkflowServiceStubs.newServiceStubs(TemporalClientProducer.options(temporal)
+                .setGrpcClientInterceptors(List.of(new NonDeterminismReporter(taskFailures))).build());
+        WorkflowClient client = WorkflowClient.newInstance(pollingStubs, WorkflowClientOptions.newBuilder()
+                .setNamespace(temporal.namespace()).setIdentity(instance).build());
         factory = AuthoredWorker.newFactory(client, taskFailures);
         AuthoredWorker.register(factory, queue, AuthoredWorker.Settings.of(config), db, json, metrics);
         factory.start();
@@ -162,6 +167,7 @@ public class WorkerService {
         LOG.infof("worker_stopping instance=%s grace=%s", instance, grace);
         factory.shutdown();
         factory.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        pollingStubs.shutdown();
         taskFailures.close();
         try {
             lease.release(temporal.taskQueue(), instance);

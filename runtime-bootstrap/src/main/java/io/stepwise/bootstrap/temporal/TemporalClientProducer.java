@@ -17,14 +17,18 @@ public class TemporalClientProducer {
     @Produces
     @Singleton
     WorkflowServiceStubs serviceStubs(TemporalConfig config) {
-        return WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
+        return WorkflowServiceStubs.newServiceStubs(options(config).build());
+    }
+
+    /** The connection settings both services use; the worker adds its own interceptors to them. */
+    public static WorkflowServiceStubsOptions.Builder options(TemporalConfig config) {
+        return WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(config.target())
                 .setRpcTimeout(config.rpcTimeout())
                 .setRpcRetryOptions(RpcRetryOptions.newBuilder().setExpiration(config.rpcTimeout())
                         .validateBuildWithDefaults())
                 .setConnectionBackoffResetFrequency(config.reconnectBackoffReset())
-                .setGrpcCompression(compression(config.compression()))
-                .build());
+                .setGrpcCompression(compression(config.compression()));
     }
 
     static GrpcCompression compression(String name) {
