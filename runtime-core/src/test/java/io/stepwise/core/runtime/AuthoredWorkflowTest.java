@@ -489,7 +489,9 @@ class AuthoredWorkflowTest {
 
         long waited = env.currentTimeMillis() - before;
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(waited).isBetween(Duration.ofMinutes(29).toMillis(), Duration.ofMinutes(31).toMillis());
+        // 30 minutes left, not the step's 2 hours; the upper bound leaves room for the time-skipping
+        // test server jumping over a projection write's timeout (90 s) when the machine is slow
+        assertThat(waited).isBetween(Duration.ofMinutes(29).toMillis(), Duration.ofMinutes(60).toMillis());
     }
 
     @Test
