@@ -20,4 +20,18 @@ class ApiServerIsAClientOnlyTest {
                 .because("only the workflow-worker polls the authored task queue")
                 .check(api);
     }
+
+    /** runtime-core's internal packages are not part of what other modules may use. */
+    @Test
+    void noApiServerClassReachesIntoRuntimeCoreInternals() {
+        JavaClasses api = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.stepwise.api", "io.stepwise.core");
+        assertThat(api.stream().filter(c -> c.getPackageName().startsWith("io.stepwise.api")).count())
+                .as("api-server classes").isPositive();
+        assertThat(api.stream().filter(c -> c.getPackageName().contains(".internal.")).count())
+                .as("runtime-core internal classes").isPositive();
+        noClasses().that().resideInAPackage("io.stepwise.api..")
+                .should().dependOnClassesThat().resideInAPackage("io.stepwise.core..internal..")
+                .check(api);
+    }
 }

@@ -57,8 +57,4 @@ public class RunEntity extends PanacheEntityBase {
     public static Optional<RunEntity> findByKey(UUID definitionId, String executionKey) {
         return find("definitionId = ?1 and executionKey = ?2", definitionId, executionKey).firstResultOptional();
     }
-
-    public boolean terminal() {
-        return "SUCCEEDED".equals(status) || "FAILED".equals(status) || "CANCELED".equals(status);
-    }
 }

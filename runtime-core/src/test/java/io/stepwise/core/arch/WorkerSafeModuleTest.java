@@ -27,14 +27,4 @@ class WorkerSafeModuleTest {
                 .because("runtime-core is worker-safe: plain Java, Temporal SDK, Jackson, CEL and slf4j only")
                 .check(CORE);
     }
-
-    @Test
-    void internalPackagesAreNotPartOfTheSurfaceOtherModulesSee() {
-        assertThat(CORE.stream().filter(c -> c.getPackageName().contains(".internal.")).count())
-                .as("internal classes exist and are checked").isPositive();
-        noClasses().that().resideOutsideOfPackages("io.stepwise.core..")
-                .should().dependOnClassesThat().resideInAPackage("io.stepwise.core..internal..")
-                .allowEmptyShould(true)
-                .check(CORE);
-    }
 }
