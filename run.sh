@@ -141,6 +141,8 @@ chmod 600 "$STEPWISE_HOME/dev-token"
 cat <<MSG
 
 Stepwise is running.
+  console:    http://127.0.0.1:$PORT/#token=$(cat "$STEPWISE_HOME/dev-token")
+              (signs in as the dev admin; the token stays in the address's fragment, never sent to the server)
   API:        http://127.0.0.1:$PORT/api/v1   (OpenAPI: http://127.0.0.1:$PORT/q/openapi)
   token:      $STEPWISE_HOME/dev-token  (admin; ./run.sh token --role operator for another)
               $(cat "$STEPWISE_HOME/dev-token")

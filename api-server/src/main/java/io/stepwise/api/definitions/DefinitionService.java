@@ -1,6 +1,7 @@
 package io.stepwise.api.definitions;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stepwise.api.config.PacksConfig;
 import io.stepwise.api.error.ApiException;
 import io.stepwise.api.error.Problem;
 import io.stepwise.bootstrap.persistence.DefinitionEntity;
@@ -10,7 +11,11 @@ import io.stepwise.core.dsl.WorkflowParser;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,11 +29,14 @@ public class DefinitionService {
     private final WorkflowParser parser;
     private final DefinitionStore store;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final Path packsRoot;
 
-    public DefinitionService(WorkflowParser parser, DefinitionStore store, com.fasterxml.jackson.databind.ObjectMapper json) {
+    public DefinitionService(WorkflowParser parser, DefinitionStore store, com.fasterxml.jackson.databind.ObjectMapper json,
+                             PacksConfig packs) {
         this.parser = parser;
         this.store = store;
         this.json = json;
+        this.packsRoot = Path.of(packs.dir()).toAbsolutePath().normalize();
     }
 
     /** Filters are optional; {@code q} matches ref, name or description, case-insensitively. */
@@ -105,9 +113,27 @@ public class DefinitionService {
             return new DefinitionViews.Detail(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d), d.status,
                     d.source, d.fileExists, versionRef(v), d.loadError, d.updatedAt.toInstant(), d.loadErrors,
                     def == null ? null : def.get("inputs"), def == null ? null : def.get("triggers"), def,
-                    v == null ? null : v.yamlSource);
+                    v == null ? null : v.yamlSource, failedSource(d));
         });
     }
+
+    /** The text of a pack file that fails to load, so a reader sees the lines its errors point at. */
+    private String failedSource(DefinitionEntity d) {
+        if (d.loadError == null || !DefinitionEntity.FILE.equals(d.source) || !d.fileExists || d.filePath == null) {
+            return null;
+        }
+        Path file = packsRoot.resolve(d.filePath).normalize();
+        try {
+            if (!file.startsWith(packsRoot) || !Files.isRegularFile(file) || Files.size(file) > MAX_SOURCE_BYTES) {
+                return null;
+            }
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException | UncheckedIOException e) {
+            return null; // changed or gone since the last resync: the errors still say where
+        }
+    }
+
+    private static final long MAX_SOURCE_BYTES = 1024 * 1024;
 
     public Optional<List<DefinitionViews.Version>> versions(String ref) {
         return DefinitionEntity.findByRef(ref).map(d -> DefinitionVersionEntity.ofDefinition(d.id).stream()

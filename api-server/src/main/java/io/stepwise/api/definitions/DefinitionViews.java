@@ -21,7 +21,7 @@ public final class DefinitionViews {
     public record Detail(String ref, String pack, String name, String version, String description, List<String> tags,
                          String status, String source, boolean fileExists, VersionRef currentVersion,
                          String loadError, Instant updatedAt, JsonNode loadErrors, JsonNode inputs, JsonNode triggers,
-                         JsonNode definition, String yaml) {
+                         JsonNode definition, String yaml, String failedSource) {
     }
 
     public record Version(String id, int seq, String hash, String label, Instant createdAt) {

@@ -91,7 +91,7 @@ public class RunLauncher {
             DefinitionEntity definition = DefinitionEntity.findById(original.definitionId);
             DefinitionVersionEntity pinned = launchableVersion(definition,
                     version == Version.ORIGINAL ? original.versionId : null);
-            JsonNode given = inputs == null || inputs.isNull() ? StoredJson.decode(original.inputs) : inputs;
+            JsonNode given = overlay(StoredJson.decode(original.inputs), inputs);
             Launched created = createRun(definition, pinned, given, null, actor, original.id);
             audit.record(original.id, RunAudit.Kind.REPLAYED, actor,
                     json.createObjectNode().put("newRun", created.runId().toString()));
@@ -99,6 +99,28 @@ public class RunLauncher {
         });
         starter.start(launched.runId());
         return launched;
+    }
+
+    /**
+     * A replay's inputs: the stored raw ones, with each input the caller names replaced (null removes it).
+     * A caller changes one value without knowing, or resending, the secrets it cannot read back.
+     */
+    static JsonNode overlay(JsonNode stored, JsonNode given) {
+        if (given == null || given.isNull()) {
+            return stored;
+        }
+        if (!given.isObject() || stored == null || !stored.isObject()) {
+            return given;
+        }
+        ObjectNode merged = ((ObjectNode) stored).deepCopy();
+        given.fields().forEachRemaining(e -> {
+            if (e.getValue().isNull()) {
+                merged.remove(e.getKey());
+            } else {
+                merged.set(e.getKey(), e.getValue());
+            }
+        });
+        return merged;
     }
 
     private Launched insertRun(String ref, JsonNode inputs, String executionKey, String actor) {
