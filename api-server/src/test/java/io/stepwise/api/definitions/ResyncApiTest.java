@@ -100,11 +100,15 @@ class ResyncApiTest {
                 .body("workflows.errors.find { it.ref == 'delta.fragile' }.loadErrors[0].path", equalTo("steps[0].uses"))
                 .body("workflows.errors.find { it.ref == 'delta.fragile' }.loadErrors[0].line", equalTo(10));
         workflow("delta.fragile").body("currentVersion.seq", equalTo(1)).body("loadError", notNullValue())
-                .body("loadErrors[0].message", equalTo("unknown action 'nope'; known: event.wait, fail, http.request, log, noop, time.wait, transform"));
+                .body("loadErrors[0].message", equalTo("unknown action 'nope'; known: event.wait, fail, http.request, log, noop, time.wait, transform"))
+                // the file's own text, whose line 10 the error points at, beside the current version's YAML
+                .body("failedSource.readLines()[9]", equalTo("    uses: nope"))
+                .body("yaml", org.hamcrest.Matchers.containsString("uses: log"));
 
         TestPacks.write("delta", "fragile.yaml", TestPacks.workflow("fragile", "v2"));
         resync(false);
-        workflow("delta.fragile").body("currentVersion.seq", equalTo(2)).body("loadError", nullValue());
+        workflow("delta.fragile").body("currentVersion.seq", equalTo(2)).body("loadError", nullValue())
+                .body("failedSource", nullValue());
     }
 
     @Test
