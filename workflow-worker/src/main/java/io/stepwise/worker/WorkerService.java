@@ -136,7 +136,7 @@ public class WorkerService {
     private Optional<String> foreignPoller(String queue) {
         try {
             return TaskQueuePollers.of(stubs, temporal.namespace(), queue)
-                    .orElse(List.of()).stream()
+                    .orElse(List.of()).stream().map(TaskQueuePollers.Poller::identity)
                     .filter(identity -> identity.contains("@") && !identity.startsWith(config.owner() + "@"))
                     .findFirst();
         } catch (StatusRuntimeException e) {

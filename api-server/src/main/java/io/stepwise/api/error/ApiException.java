@@ -56,6 +56,12 @@ public abstract class ApiException extends RuntimeException {
     }
 
     /** 429: a limit such as a workflow's concurrency is reached. */
+    public static final class UnsupportedMediaType extends ApiException {
+        public UnsupportedMediaType(String detail) {
+            super(415, "Unsupported Media Type", detail, null);
+        }
+    }
+
     public static final class LimitReached extends ApiException {
         public LimitReached(String detail) {
             super(429, "Too Many Requests", detail, null);

@@ -39,8 +39,13 @@ public class ProblemMapper {
         int status = e.getResponse().getStatus();
         String title = Response.Status.fromStatusCode(status) == null ? "Error"
                 : Response.Status.fromStatusCode(status).getReasonPhrase();
-        return respond(status, title, status == 413 ? "the request body is larger than the limit (1 MiB by default)"
-                : e.getMessage(), null).build();
+        String detail = switch (status) {
+            case 413 -> "the request body is larger than the limit (1 MiB by default)";
+            case 415 -> "the request body must be application/json; an action that takes options may also be sent"
+                    + " with no body at all";
+            default -> e.getMessage();
+        };
+        return respond(status, title, detail, null).build();
     }
 
     /** 403 from {@code @RolesAllowed}: the caller is known but lacks the role. */

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.api.definitions.DefinitionViews;
 import io.stepwise.api.definitions.Roles;
 import io.stepwise.api.error.ApiException;
+import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.config.WorkerConfig;
 import io.stepwise.bootstrap.lease.QueueLease;
+import io.stepwise.bootstrap.temporal.TaskQueuePollers;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.Tuple;
@@ -38,19 +40,30 @@ public class AuditResource {
     public record Instance(String instance, String build, Instant startedAt, Instant lastHeartbeat, boolean live) {
     }
 
-    public record Queue(String name, String owner, List<Instance> instances) {
+    /**
+     * A task queue: {@code authored} marks the one the workflow-worker polls; {@code live} is true
+     * when a lease heart-beat within the TTL or Temporal reports a poller; {@code pollers} is null
+     * when Temporal can't tell (the embedded dev server does not report them).
+     */
+    public record Queue(String name, String owner, boolean authored, boolean live, List<Instance> instances,
+                        List<TaskQueuePollers.Poller> pollers) {
     }
 
     private final EntityManager em;
     private final ObjectMapper json;
     private final QueueLease leases;
     private final WorkerConfig workers;
+    private final TemporalConfig temporalConfig;
+    private final TemporalRuns temporal;
 
-    public AuditResource(EntityManager em, ObjectMapper json, QueueLease leases, WorkerConfig workers) {
+    public AuditResource(EntityManager em, ObjectMapper json, QueueLease leases, WorkerConfig workers,
+                         TemporalConfig temporalConfig, TemporalRuns temporal) {
         this.em = em;
         this.json = json;
         this.leases = leases;
         this.workers = workers;
+        this.temporalConfig = temporalConfig;
+        this.temporal = temporal;
     }
 
     @GET
@@ -80,12 +93,20 @@ public class AuditResource {
     @Path("/queues")
     @RolesAllowed(Roles.VIEWER)
     public DefinitionViews.Page<Queue> queues() {
+        // the authored queue is always listed, first: "no worker" is an answer an operator needs to see
         Map<String, List<QueueLease.Lease>> byQueue = new LinkedHashMap<>();
+        byQueue.put(temporalConfig.taskQueue(), new ArrayList<>());
         leases.all().forEach(l -> byQueue.computeIfAbsent(l.queue(), q -> new ArrayList<>()).add(l));
-        return DefinitionViews.Page.of(byQueue.entrySet().stream().map(e -> new Queue(e.getKey(),
-                e.getValue().get(0).owner(),
-                e.getValue().stream().map(l -> new Instance(l.instance(), l.build(), l.startedAt().toInstant(),
-                        l.heartbeatAt().toInstant(), l.live(workers.leaseTtl()))).toList())).toList());
+        List<Queue> queues = new ArrayList<>();
+        byQueue.forEach((name, held) -> {
+            List<Instance> instances = held.stream().map(l -> new Instance(l.instance(), l.build(),
+                    l.startedAt().toInstant(), l.heartbeatAt().toInstant(), l.live(workers.leaseTtl()))).toList();
+            List<TaskQueuePollers.Poller> pollers = temporal.pollers(name).orElse(null);
+            boolean live = instances.stream().anyMatch(Instance::live) || (pollers != null && !pollers.isEmpty());
+            queues.add(new Queue(name, held.isEmpty() ? null : held.get(0).owner(),
+                    name.equals(temporalConfig.taskQueue()), live, instances, pollers));
+        });
+        return DefinitionViews.Page.of(queues);
     }
 
     private JsonNode tree(String text) {

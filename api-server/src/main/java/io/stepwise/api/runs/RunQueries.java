@@ -44,7 +44,8 @@ public class RunQueries {
     }
 
     /** A run as read, before its stuck reason is known. */
-    private record Read(RunRows.Document run, List<RunViews.Step> steps, List<RunViews.Wait> waits) {
+    private record Read(RunRows.Document run, List<RunViews.Step> steps, List<RunViews.Wait> waits,
+                        List<String> replayedBy) {
     }
 
     public Optional<RunViews.Run> get(UUID id) {
@@ -65,7 +66,7 @@ public class RunQueries {
             return Optional.empty();
         }
         RunRows.Document run = RunRows.Document.of(rows.get(0), json);
-        return Optional.of(new Read(run, steps(id), waits(id, run.attempt())));
+        return Optional.of(new Read(run, steps(id), waits(id, run.attempt()), replayedBy(id)));
     }
 
     private static RunViews.Run view(Read read, RunViews.Stuck stuckReason) {
@@ -77,8 +78,9 @@ public class RunQueries {
         return new RunViews.Run(r.facts().id().toString(),
                 new RunViews.WorkflowRef(r.workflowRef(), r.versionId().toString(), r.versionSeq()),
                 r.facts().status(), r.attempt(), r.executionKey(), r.inputsRedacted(), redactor.redact(r.output()),
-                redactor.redact(r.error()), r.replayOf() == null ? null : r.replayOf().toString(),
-                r.facts().createdAt(), r.startedAt(), r.finishedAt(), steps, read.waits(), stuckReason);
+                redactor.redact(r.error()), r.replayOf() == null ? null : r.replayOf().toString(), read.replayedBy(),
+                r.facts().createdAt(), r.startedAt(), r.finishedAt(), steps, read.waits(), stuckReason,
+                RunResumer.resumable(r.facts()));
     }
 
     /** Secret inputs' values are cut out of every output and error the API shows (API.md, "The run document"). */
@@ -110,6 +112,14 @@ public class RunQueries {
             return byTime != 0 ? byTime : a.path().compareTo(b.path());
         });
         return steps;
+    }
+
+    /** The runs replayed from this one, newest first. */
+    private List<String> replayedBy(UUID run) {
+        @SuppressWarnings("unchecked")
+        List<UUID> ids = em.createNativeQuery("SELECT id FROM runs WHERE replay_of = :run ORDER BY created_at DESC, id DESC")
+                .setParameter("run", run).getResultList();
+        return ids.stream().map(UUID::toString).toList();
     }
 
     private List<RunViews.Wait> waits(UUID run, int attempt) {

@@ -3,7 +3,10 @@ package io.stepwise.api.runs;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stepwise.api.definitions.DefinitionViews;
 import io.stepwise.api.definitions.Roles;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.api.error.ApiException;
+import io.stepwise.api.error.OptionalJsonBody;
 import io.stepwise.api.error.Problem;
 import io.stepwise.core.runtime.EventSignal;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,10 +34,14 @@ public class RunResource {
     private final RunSignaler signaler;
     private final RunCanceler canceler;
     private final RunQueries queries;
+    private final RunStats stats;
+    private final ObjectMapper json;
     private final SecurityIdentity identity;
 
     public RunResource(RunLauncher launcher, RunResumer resumer, RunSignaler signaler, RunCanceler canceler,
-                       RunQueries queries, SecurityIdentity identity) {
+                       RunQueries queries, RunStats stats, ObjectMapper json, SecurityIdentity identity) {
+        this.stats = stats;
+        this.json = json;
         this.launcher = launcher;
         this.resumer = resumer;
         this.signaler = signaler;
@@ -73,6 +80,13 @@ public class RunResource {
     }
 
     @GET
+    @Path("/runs/stats")
+    @RolesAllowed(Roles.VIEWER)
+    public RunStats.Stats stats() {
+        return stats.now();
+    }
+
+    @GET
     @Path("/runs/{id}")
     @RolesAllowed(Roles.VIEWER)
     public RunViews.Run get(@PathParam("id") String id) {
@@ -106,7 +120,9 @@ public class RunResource {
     @POST
     @Path("/runs/{id}/replay")
     @RolesAllowed(Roles.OPERATOR)
-    public Response replay(@PathParam("id") String id, RunViews.ReplayRequest request) {
+    public Response replay(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, String body)
+            throws JsonProcessingException {
+        RunViews.ReplayRequest request = OptionalJsonBody.read(json, contentType, body, RunViews.ReplayRequest.class);
         RequestChecks.start().inputs("inputs", request == null ? null : request.inputs()).orThrow();
         RunLauncher.Launched launched = launcher.replay(runId(id), request == null ? null : request.inputs(),
                 version(request == null ? null : request.version()), identity.getPrincipal().getName());

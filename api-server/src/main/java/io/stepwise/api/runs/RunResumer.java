@@ -32,6 +32,19 @@ public class RunResumer {
         this.audit = audit;
     }
 
+    /**
+     * Whether the run document offers Resume: FAILED, or active and started with an execution the
+     * reconciler last saw lost or closed. {@link #resume} asks Temporal itself and is the authority;
+     * this is what the database knows, so a run whose worker just died shows it once reconciled.
+     */
+    static boolean resumable(RunRows.Facts run) {
+        if (run.status() == RunStatus.FAILED) {
+            return true;
+        }
+        return !run.status().terminal() && run.startedInTemporal()
+                && ("NOT_FOUND".equals(run.executionState()) || "CLOSED".equals(run.executionState()));
+    }
+
     /** The run as the resume read it. */
     private record Seen(RunStatus status, int attempt, boolean started) {
     }

@@ -35,8 +35,9 @@ public final class RunViews {
     }
 
     public record Run(String id, WorkflowRef workflow, RunStatus status, int attempt, String executionKey, JsonNode inputs,
-                      JsonNode output, JsonNode error, String replayOf, Instant createdAt, Instant startedAt,
-                      Instant finishedAt, List<Step> steps, List<Wait> waits, Stuck stuck) {
+                      JsonNode output, JsonNode error, String replayOf, List<String> replayedBy, Instant createdAt,
+                      Instant startedAt, Instant finishedAt, List<Step> steps, List<Wait> waits, Stuck stuck,
+                      boolean resumable) {
     }
 
     public record Summary(String id, String workflow, RunStatus status, int attempt, String executionKey, Instant createdAt,

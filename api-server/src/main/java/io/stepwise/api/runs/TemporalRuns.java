@@ -19,6 +19,8 @@ import io.temporal.client.WorkflowStub;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -107,17 +109,25 @@ public class TemporalRuns {
 
     /** Whether Temporal reports a poller on the workflow queue; false when it can't tell or does not answer. */
     public boolean seesPollers() {
+        return pollers(config.taskQueue()).map(pollers -> !pollers.isEmpty()).orElse(false);
+    }
+
+    /**
+     * The workers Temporal saw poll a queue's workflow tasks; empty when it can't tell (the embedded
+     * dev server does not report pollers) or does not answer.
+     */
+    public Optional<List<TaskQueuePollers.Poller>> pollers(String queue) {
         if (gate.down()) {
-            return false;
+            return Optional.empty();
         }
         try {
-            boolean seen = TaskQueuePollers.of(temporal.getWorkflowServiceStubs(), config.namespace(), config.taskQueue())
-                    .map(pollers -> !pollers.isEmpty()).orElse(false);
+            Optional<List<TaskQueuePollers.Poller>> seen = TaskQueuePollers.of(temporal.getWorkflowServiceStubs(),
+                    config.namespace(), queue);
             gate.answered();
             return seen;
         } catch (RuntimeException e) {
             gate.failed(e);
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -279,7 +279,8 @@ class RunApiTest {
                     .post("/api/v1/workflows/runs.flaky/runs").then().statusCode(201).extract().path("id");
             assertThat(waitFor(run, "FAILED")).as("the gate times out").isTrue();
             given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
-                    .body("error.step", equalTo("gate")).body("error.type", equalTo("EventWaitTimeout"));
+                    .body("error.step", equalTo("gate")).body("error.type", equalTo("EventWaitTimeout"))
+                    .body("resumable", equalTo(true));
             assertThat(target.calls()).isEqualTo(1);
 
             operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(200).body("attempt", equalTo(2));
@@ -289,7 +290,8 @@ class RunApiTest {
 
             assertThat(waitFor(run, "SUCCEEDED")).isTrue();
             given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
-                    .body("attempt", equalTo(2)).body("output.first", equalTo("once")).body("output.gate", equalTo(true));
+                    .body("attempt", equalTo(2)).body("output.first", equalTo("once")).body("output.gate", equalTo(true))
+                    .body("resumable", equalTo(false));
             assertThat(target.calls()).as("the HTTP step that succeeded was not called again").isEqualTo(1);
             assertThat(stepAttempts(run, "first")).as("the succeeded step ran in attempt 1 only").containsExactly(1);
             assertThat(stepAttempts(run, "gate")).containsExactly(1, 2);
@@ -305,6 +307,8 @@ class RunApiTest {
     void resumeOfARunWhoseExecutionIsAliveIsRefused() throws InterruptedException {
         String run = launch("{\"inputs\": {\"ticket\": \"ALIVE\"}}");
         assertThat(waitFor(run, "WAITING")).isTrue();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("resumable", equalTo(false));
 
         operator().post("/api/v1/runs/" + run + "/resume").then().statusCode(409)
                 .body("detail", org.hamcrest.Matchers.containsString("alive"));
@@ -383,7 +387,7 @@ class RunApiTest {
 
         assertThat(waitFor(run, "WAITING")).as("the reconciler started it and the worker ran it").isTrue();
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
-                .body("stuck", org.hamcrest.Matchers.nullValue());
+                .body("stuck", org.hamcrest.Matchers.nullValue()).body("resumable", equalTo(false));
         operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
     }
 
@@ -400,7 +404,7 @@ class RunApiTest {
         }
         assertThat(reason).isEqualTo("execution lost: resume to continue");
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
-                .body("stuck.since", notNullValue());
+                .body("stuck.since", notNullValue()).body("resumable", equalTo(true));
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("stuck", true).get("/api/v1/runs").then()
                 .statusCode(200).body("items.id", hasItem(run));
 
@@ -592,6 +596,56 @@ class RunApiTest {
     }
 
     @Test
+    void replayResumeAndCancelNeedNoBodyAndTheDocumentListsTheReplays() throws InterruptedException {
+        String original = launch("{\"inputs\": {\"ticket\": \"NB-1\"}}");
+        // what `curl -X POST` or a browser's fetch with no body sends: no Content-Type, no body
+        String op = TestTokens.as("stepwise.operator");
+        given().auth().oauth2(op).post("/api/v1/runs/" + original + "/cancel").then().statusCode(202);
+        assertThat(waitFor(original, "CANCELED")).isTrue();
+        given().auth().oauth2(op).post("/api/v1/runs/" + original + "/resume").then().statusCode(409)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("replay it"));
+        String first = given().auth().oauth2(op).post("/api/v1/runs/" + original + "/replay").then().statusCode(201)
+                .body("replayOf", equalTo(original)).body("inputs.ticket", equalTo("NB-1")).extract().path("id");
+        String second = given().auth().oauth2(op).post("/api/v1/runs/" + original + "/replay").then().statusCode(201)
+                .extract().path("id");
+
+        given().auth().oauth2(op).contentType("text/plain").body("ticket=NB-2")
+                .post("/api/v1/runs/" + original + "/replay").then().statusCode(415)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("application/json"));
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + original).then().statusCode(200)
+                .body("replayedBy", equalTo(List.of(second, first))).body("resumable", equalTo(false));
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + first).then()
+                .body("replayedBy", equalTo(List.of()));
+        given().auth().oauth2(op).post("/api/v1/runs/" + first + "/cancel").then().statusCode(202);
+        given().auth().oauth2(op).post("/api/v1/runs/" + second + "/cancel").then().statusCode(202);
+    }
+
+    @Test
+    void statsCountRunsByStatusAndFinishedRunsPerMinute() throws InterruptedException {
+        var before = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/stats").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(before.getMap("byStatus").keySet())
+                .containsExactlyInAnyOrder("PENDING", "RUNNING", "WAITING", "SUCCEEDED", "FAILED", "CANCELED");
+        assertThat(before.getList("finishedPerMinute")).hasSize(60);
+        int canceledBefore = before.getInt("byStatus.CANCELED");
+
+        String run = launch("{\"inputs\": {\"ticket\": \"ST-1\"}}");
+        operator().post("/api/v1/runs/" + run + "/cancel").then().statusCode(202);
+        assertThat(waitFor(run, "CANCELED")).isTrue();
+
+        var after = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/stats").then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(after.getInt("byStatus.CANCELED")).isEqualTo(canceledBefore + 1);
+        List<java.util.Map<String, Object>> minutes = after.getList("finishedPerMinute");
+        assertThat(minutes).hasSize(60);
+        assertThat(java.time.Instant.parse((String) minutes.get(59).get("minute")))
+                .isBefore(java.time.Instant.now()).isAfter(java.time.Instant.now().minusSeconds(120));
+        long canceledLastMinutes = minutes.subList(58, 60).stream().mapToLong(m -> ((Number) m.get("CANCELED")).longValue()).sum();
+        assertThat(canceledLastMinutes).as("the cancel just now counts in the last minute or the one before").isPositive();
+        given().get("/api/v1/runs/stats").then().statusCode(401);
+    }
+
+    @Test
     void queuesShowTheirOwnerAndInstances() {
         // the test worker does not claim a lease; claim one as a worker would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()
@@ -600,7 +654,13 @@ class RunApiTest {
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/queues").then().statusCode(200)
                 .body("items.find { it.name == 'audit-queue' }.owner", equalTo("ops"))
                 .body("items.find { it.name == 'audit-queue' }.instances[0].instance", equalTo("ops@host:1"))
-                .body("items.find { it.name == 'audit-queue' }.instances[0].live", equalTo(true));
+                .body("items.find { it.name == 'audit-queue' }.instances[0].live", equalTo(true))
+                .body("items.find { it.name == 'audit-queue' }.live", equalTo(true))
+                .body("items.find { it.name == 'audit-queue' }.authored", equalTo(false))
+                // the test server does not report pollers: null, not an empty list that would read "none"
+                .body("items.find { it.name == 'audit-queue' }.pollers", org.hamcrest.Matchers.nullValue())
+                // the authored queue is listed even with no lease on it (the test worker claims none)
+                .body("items[0].authored", equalTo(true)).body("items[0].name", equalTo("stepwise-authored"));
         given().get("/api/v1/queues").then().statusCode(401);
     }
 

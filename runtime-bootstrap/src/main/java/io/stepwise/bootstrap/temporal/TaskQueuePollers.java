@@ -8,6 +8,7 @@ import io.temporal.api.taskqueue.v1.TaskQueue;
 import io.temporal.api.workflowservice.v1.DescribeTaskQueueRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,19 +21,28 @@ public final class TaskQueuePollers {
     private TaskQueuePollers() {
     }
 
-    public static Optional<List<String>> of(WorkflowServiceStubs stubs, String namespace, String queue) {
+    /** A worker Temporal saw poll, and when it last did. */
+    public record Poller(String identity, Instant lastAccessTime) {
+    }
+
+    public static Optional<List<Poller>> of(WorkflowServiceStubs stubs, String namespace, String queue) {
         try {
             return Optional.of(stubs.blockingStub().describeTaskQueue(DescribeTaskQueueRequest.newBuilder()
                             .setNamespace(namespace)
                             .setTaskQueue(TaskQueue.newBuilder().setName(queue).build())
                             .setTaskQueueType(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)
                             .build())
-                    .getPollersList().stream().map(PollerInfo::getIdentity).toList());
+                    .getPollersList().stream().map(TaskQueuePollers::poller).toList());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
                 return Optional.empty();
             }
             throw e;
         }
+    }
+
+    private static Poller poller(PollerInfo info) {
+        return new Poller(info.getIdentity(), info.hasLastAccessTime()
+                ? Instant.ofEpochSecond(info.getLastAccessTime().getSeconds(), info.getLastAccessTime().getNanos()) : null);
     }
 }
