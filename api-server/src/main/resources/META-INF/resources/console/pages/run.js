@@ -188,12 +188,14 @@ export async function render(main, ctx) {
         }
       }
       if (bad) return;
-      const body = { version: version.value };
+      // nothing edited and the current version: no body at all, and the server replays the stored raw inputs
+      const body = {};
+      if (version.value !== 'current') body.version = version.value;
       if (Object.keys(changed).length) body.inputs = changed;
       go.disabled = true;
       go.textContent = 'Replaying…';
       try {
-        close(await api('POST', `/runs/${id}/replay`, body));
+        close(await api('POST', `/runs/${id}/replay`, Object.keys(body).length ? body : undefined));
       } catch (err) {
         if (err.name === 'SignedOut') throw err;
         placeFieldErrors(err, controls);
