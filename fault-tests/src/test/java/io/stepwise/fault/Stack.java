@@ -216,6 +216,24 @@ final class Stack implements AutoCloseable {
         return s.start();
     }
 
+    /** Stops the named worker (SIGTERM, then SIGKILL after 20 s); {@link #startWorker} starts it again. */
+    void stopWorker(String name) {
+        Service s = services.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no worker named " + name + " (known: " + services.keySet() + ")");
+        }
+        s.stop();
+    }
+
+    /** Starts the named worker again with the environment it was first started with. */
+    Service startWorker(String name) throws Exception {
+        Service s = services.get(name);
+        if (s == null) {
+            throw new IllegalArgumentException("no worker named " + name + " (known: " + services.keySet() + ")");
+        }
+        return s.start();
+    }
+
     /** PostgreSQL, Temporal, api-server and one worker. */
     Stack up() throws Exception {
         startPostgres();
@@ -350,18 +368,37 @@ final class Stack implements AutoCloseable {
                 + "\n-----END PUBLIC KEY-----\n");
     }
 
+    /** The admin token every REST helper here sends (subject fault-admin, two hours), made once. */
     synchronized String token() throws Exception {
         if (token == null) {
-            long now = Instant.now().getEpochSecond();
-            String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
-            String payload = b64("{\"iss\":\"" + ISSUER + "\",\"sub\":\"fault-admin\",\"upn\":\"fault-admin\","
-                    + "\"groups\":[\"stepwise.admin\"],\"iat\":" + now + ",\"exp\":" + (now + 7200) + "}");
-            Signature s = Signature.getInstance("SHA256withRSA");
-            s.initSign(key);
-            s.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
-            token = header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
+            token = token("fault-admin", "stepwise.admin", 7200);
         }
         return token;
+    }
+
+    /**
+     * An RS256 JWT signed with this stack's key: issuer {@link #ISSUER}, {@code sub} and {@code upn} the
+     * subject, {@code groups} the one group (stepwise.viewer, stepwise.operator or stepwise.admin). A
+     * positive ttl is valid from now for that many seconds; zero or negative gives a token that has
+     * already expired (exp that many seconds ago, at least one, and iat an hour before exp).
+     */
+    String token(String subject, String group, long ttlSeconds) throws Exception {
+        long now = Instant.now().getEpochSecond();
+        long exp = ttlSeconds > 0 ? now + ttlSeconds : now - Math.max(1, -ttlSeconds);
+        long iat = ttlSeconds > 0 ? now : exp - 3600;
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", ISSUER);
+        claims.put("sub", subject);
+        claims.put("upn", subject);
+        claims.put("groups", List.of(group));
+        claims.put("iat", iat);
+        claims.put("exp", exp);
+        String header = b64("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+        String payload = b64(JSON.writeValueAsString(claims));
+        Signature s = Signature.getInstance("SHA256withRSA");
+        s.initSign(key);
+        s.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+        return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
     }
 
     private static String b64(String s) {
