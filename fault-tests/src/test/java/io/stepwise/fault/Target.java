@@ -17,13 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP target of the test workflows, on 127.0.0.1: counts hits per "run/step" (query {@code run} and
- * {@code step}), and holds requests whose step is {@link #hold(String) held} until released.
+ * {@code step}), keeps the Authorization header each request carried, answers 500 to a step told to
+ * {@link #fail(String, int) fail}, and holds requests whose step is {@link #hold(String) held} until released.
  */
 final class Target implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> arrived = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<String>> authorizations = new ConcurrentHashMap<>();
 
     Target() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
@@ -53,6 +56,16 @@ final class Target implements AutoCloseable {
         }
     }
 
+    /** The next {@code times} requests for this step answer 500. */
+    void fail(String step, int times) {
+        failures.put(step, new AtomicInteger(times));
+    }
+
+    /** The Authorization headers the requests for this run and step carried, in order (null when absent). */
+    java.util.List<String> authorizations(String run, String step) {
+        return java.util.List.copyOf(authorizations.getOrDefault(run + "/" + step, java.util.List.of()));
+    }
+
     int hits(String run, String step) {
         AtomicInteger n = hits.get(run + "/" + step);
         return n == null ? 0 : n.get();
@@ -61,7 +74,10 @@ final class Target implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         Map<String, String> q = query(ex.getRequestURI().getRawQuery());
         String step = q.getOrDefault("step", "");
-        hits.computeIfAbsent(q.getOrDefault("run", "") + "/" + step, k -> new AtomicInteger()).incrementAndGet();
+        String key = q.getOrDefault("run", "") + "/" + step;
+        hits.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        authorizations.computeIfAbsent(key, k -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()))
+                .add(ex.getRequestHeaders().getFirst("Authorization"));
         CountDownLatch a = arrived.get(step);
         if (a != null) {
             a.countDown();
@@ -71,9 +87,11 @@ final class Target implements AutoCloseable {
             if (hold != null) {
                 hold.await(120, TimeUnit.SECONDS);
             }
-            byte[] body = ("{\"ok\":true,\"step\":\"" + step + "\"}").getBytes(StandardCharsets.UTF_8);
+            AtomicInteger failing = failures.get(step);
+            boolean fails = failing != null && failing.getAndDecrement() > 0;
+            byte[] body = ("{\"ok\":" + !fails + ",\"step\":\"" + step + "\"}").getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().add("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, body.length);
+            ex.sendResponseHeaders(fails ? 500 : 200, body.length);
             ex.getResponseBody().write(body);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
