@@ -50,6 +50,7 @@ abstract class ConsoleBase {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = Path.of("target", "screenshots").toAbsolutePath();
+    static final Path DRIVER_LOGS = Path.of("target", "chromedriver").toAbsolutePath();
     static final Duration WAIT = Duration.ofSeconds(20);
 
     Stack stack;
@@ -58,6 +59,16 @@ abstract class ConsoleBase {
 
     /** Writes the class's workflows into the stack's pack dir ({@link Stack#writeWorkflow}) before it starts. */
     abstract void writePack(Stack stack) throws Exception;
+
+    /** False for a class that brings up a stack of its own (./run.sh's); it then overrides {@link #base()}. */
+    boolean ownsStack() {
+        return true;
+    }
+
+    /** Where the console is served: the stack's api-server. */
+    String base() {
+        return stack.api().base();
+    }
 
     @BeforeAll
     void up() throws Exception {
@@ -71,9 +82,12 @@ abstract class ConsoleBase {
         System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
         System.setProperty("SE_AVOID_STATS", "true");
         Files.createDirectories(SHOTS);
-        stack = new Stack(getClass().getSimpleName());
-        writePack(stack);
-        stack.up();
+        Files.createDirectories(DRIVER_LOGS);
+        if (ownsStack()) {
+            stack = new Stack(getClass().getSimpleName());
+            writePack(stack);
+            stack.up();
+        }
     }
 
     @AfterAll
@@ -100,7 +114,7 @@ abstract class ConsoleBase {
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort()
-                .withLogFile(stack.logs.resolve("chromedriver-" + testName + ".log").toFile())
+                .withLogFile(DRIVER_LOGS.resolve(getClass().getSimpleName() + "-" + testName + ".log").toFile())
                 .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
@@ -118,7 +132,7 @@ abstract class ConsoleBase {
 
     /** Opens a console page; with a token, signs in the way ./run.sh's link does (the URL fragment). */
     void open(String path, String token) {
-        driver.get(stack.api().base() + path + (token == null ? "" : "#token=" + token));
+        driver.get(base() + path + (token == null ? "" : "#token=" + token));
     }
 
     WebElement waitFor(By by) {
