@@ -42,10 +42,23 @@ class MigrationTest {
         MigrateResult first = flyway().migrate();
         MigrateResult second = flyway().migrate();
 
-        assertThat(first.migrationsExecuted).isEqualTo(5);
+        assertThat(first.migrationsExecuted).isEqualTo(6);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables()).contains("definitions", "definition_versions", "runs", "steps", "waits", "run_events",
                 "processed_events", "queue_leases");
+        // the console's reads: a run's replays, and runs finished per minute
+        assertThat(indexes("runs")).contains("runs_replay_of", "runs_finished");
+    }
+
+    private List<String> indexes(String table) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Connection c = postgres.connect();
+             ResultSet rs = c.createStatement().executeQuery("SELECT indexname FROM pg_indexes WHERE tablename = '" + table + "'")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
     }
 
     @Test
