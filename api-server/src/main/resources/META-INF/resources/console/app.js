@@ -102,7 +102,7 @@ async function workerBanner() {
   const live = authored && (authored.live ?? authored.instances.some(i => i.live));
   replace(banners, live ? null : h('div', { class: 'banner banner-warn', role: 'status', id: 'no-worker-banner' },
     h('strong', {}, 'No worker is running. '),
-    `No workflow-worker polls the queue ${authored ? authored.name : ''}: runs stay PENDING until one starts. `,
+    `No workflow-worker polls the queue ${authored ? authored.name : ''}: new runs stay PENDING and running ones make no progress until one starts. `,
     'Start one (', h('code', {}, './run.sh worker'), ' on the local stack) and this banner clears. ',
     h('a', { href: '/queues' }, 'Queues')));
 }
