@@ -15,24 +15,16 @@ export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18290}" STEPWISE_
        STEPWISE_DEV_PG_PORT="${BENCH_PG_PORT:-54359}" STEPWISE_DEV_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-17253}"
 driver_port="${BENCH_DRIVER_PORT:-18292}"
 
-runsh="" driver=""
+source deploy/bench/local-stack.sh
+driver=""
 cleanup() {
   [ -n "$driver" ] && kill "$driver" 2>/dev/null || true
-  [ -n "$runsh" ] && kill -TERM "$runsh" 2>/dev/null && wait "$runsh" 2>/dev/null || true
+  stop_local_stack
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-./run.sh >"$work/run.out" 2>&1 &
-runsh=$!
-for _ in $(seq 1 360); do
-  grep -q "Stepwise is running" "$work/run.out" 2>/dev/null && break
-  kill -0 "$runsh" 2>/dev/null || { cat "$work/run.out"; exit 1; }
-  sleep 0.5
-done
-grep -q "Stepwise is running" "$work/run.out" || { echo "the stack did not start"; cat "$work/run.out"; exit 1; }
+start_local_stack
 base="http://127.0.0.1:$STEPWISE_PORT"
-token="$(cat "$STEPWISE_HOME/dev-token")"
 
 # a run to show on the run page: the demo workflow, waiting on its approval
 run_id="$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \

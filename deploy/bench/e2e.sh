@@ -38,23 +38,14 @@ outputs:
   ok: ${{ steps.shape.output.ok }}
 YAML
 
-runsh=""
+source deploy/bench/local-stack.sh
 cleanup() {
-  [ -n "$runsh" ] && kill -TERM "$runsh" 2>/dev/null && wait "$runsh" 2>/dev/null || true
+  stop_local_stack
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-./run.sh >"$work/run.out" 2>&1 &
-runsh=$!
-for _ in $(seq 1 360); do
-  grep -q "Stepwise is running" "$work/run.out" 2>/dev/null && break
-  kill -0 "$runsh" 2>/dev/null || { cat "$work/run.out"; exit 1; }
-  sleep 0.5
-done
-grep -q "Stepwise is running" "$work/run.out" || { echo "the stack did not start"; cat "$work/run.out"; exit 1; }
+start_local_stack
 api="http://127.0.0.1:$STEPWISE_PORT/api/v1"
-token="$(cat "$STEPWISE_HOME/dev-token")"
 curl -sf -X POST -H "Authorization: Bearer $token" "$api/workflows/resync" >/dev/null
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
