@@ -45,6 +45,28 @@ class ParserLimitsTest {
     }
 
     @Test
+    void aliasesThatMultiplyBytesAreRefusedAtTheAliasThatPassesTheLimit() {
+        // under 200 KB on disk, few values, but each level doubles the bytes: 60 KB * 2^12 = 240 MB
+        StringBuilder yaml = new StringBuilder("apiVersion: stepwise/v1\nkind: Workflow\nname: wide\nsteps:\n"
+                + "  - id: a\n    uses: noop\n    with:\n      s0: &s0 [\"" + "x".repeat(60_000) + "\"]\n");
+        for (int i = 1; i <= 12; i++) {
+            yaml.append("      s").append(i).append(": &s").append(i)
+                    .append(" [*s").append(i - 1).append(", *s").append(i - 1).append("]\n");
+        }
+        assertThat(yaml.length()).isLessThan(200 * 1024);
+
+        LoadResult result = parser.parse(yaml.toString().getBytes(StandardCharsets.UTF_8), "wide.yaml");
+
+        assertThat(result.valid()).isFalse();
+        assertThat(result.violations()).singleElement().satisfies(v -> {
+            assertThat(v.message()).contains("past 1048576 bytes (1 MiB, aliases included)");
+            // the document so far: s0 60 KB, s1 +120, s2 +240, s3 +480 = 900 KB; s4's first alias passes 1 MiB
+            assertThat(v.path()).isEqualTo("steps[0].with.s4[0]");
+            assertThat(v.line()).isEqualTo(12);
+        });
+    }
+
+    @Test
     void aliasToAMapCarriesItsValue() {
         LoadResult result = parser.parse("""
                 apiVersion: stepwise/v1

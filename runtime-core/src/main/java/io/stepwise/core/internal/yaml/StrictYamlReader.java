@@ -22,8 +22,8 @@ import java.util.Map;
 
 /**
  * Reads one YAML document into a Jackson tree, strictly: duplicate keys are errors, aliases are
- * counted and their expansion is bounded (an alias bomb is refused after a few thousand nodes,
- * never expanded), nesting depth is limited. Every value's position is kept for error messages.
+ * counted and their expansion is bounded in values and in bytes (an alias bomb is refused when its
+ * expanded size passes the limit, never expanded), nesting depth is limited. Every value's position is kept for error messages.
  */
 public final class StrictYamlReader {
 
@@ -32,6 +32,12 @@ public final class StrictYamlReader {
     public static final int MAX_DEPTH = 64;
     /** Nodes in the document with every alias expanded; far above any real workflow. */
     public static final int MAX_EXPANDED_NODES = 100_000;
+    /**
+     * Bytes of the document with every alias expanded (scalars, keys and a little per container,
+     * close to its canonical JSON size). A file without aliases cannot reach it; a few large
+     * strings aliased a few times can, and would otherwise become hundreds of megabytes of JSON.
+     */
+    public static final long MAX_EXPANDED_BYTES = 4L * MAX_BYTES;
 
     private static final YAMLFactory FACTORY = YAMLFactory.builder()
             .loaderOptions(loaderOptions())
@@ -124,9 +130,10 @@ public final class StrictYamlReader {
         final List<Violation> violations = new ArrayList<>();
         int aliases;
         long expandedNodes;
+        long expandedBytes;
         Violation stop;
 
-        record Anchor(JsonNode node, long size) {
+        record Anchor(JsonNode node, long size, long bytes) {
         }
 
         JsonNode value(YAMLParser p, String path, int depth) throws IOException {
@@ -138,14 +145,17 @@ public final class StrictYamlReader {
             }
             String anchor = p.getObjectId();
             long before = expandedNodes;
+            long bytesBefore = expandedBytes;
             JsonNode node = switch (p.currentToken()) {
                 case START_OBJECT -> object(p, path, depth, pos);
                 case START_ARRAY -> array(p, path, depth, pos);
                 default -> scalar(p);
             };
             expandedNodes++;
+            // quotes or brackets and a separator; a scalar adds its text
+            expandedBytes += 3 + (node != null && node.isValueNode() ? node.asText().length() : 0);
             if (anchor != null && node != null) {
-                anchors.put(anchor, new Anchor(node, expandedNodes - before));
+                anchors.put(anchor, new Anchor(node, expandedNodes - before, expandedBytes - bytesBefore));
             }
             return node;
         }
@@ -161,9 +171,13 @@ public final class StrictYamlReader {
                 fatal(new Violation(path, pos[0], pos[1], "more than " + MAX_ALIASES + " aliases in one file"));
             }
             expandedNodes += anchor.size();
+            expandedBytes += anchor.bytes();
             if (expandedNodes > MAX_EXPANDED_NODES) {
                 fatal(new Violation(path, pos[0], pos[1], "aliases expand to more than " + MAX_EXPANDED_NODES
                         + " values; this looks like an alias bomb"));
+            } else if (expandedBytes > MAX_EXPANDED_BYTES) {
+                fatal(new Violation(path, pos[0], pos[1], "alias *" + name + " expands the document past "
+                        + MAX_EXPANDED_BYTES + " bytes (1 MiB, aliases included); this looks like an alias bomb"));
             }
             return anchor.node();
         }
@@ -173,6 +187,7 @@ public final class StrictYamlReader {
             ObjectNode node = NODES.objectNode();
             while (stop == null && p.nextToken() == JsonToken.FIELD_NAME) {
                 String key = p.currentName();
+                expandedBytes += key.length() + 3;
                 String child = Paths.key(path, key);
                 JsonLocation keyAt = p.currentTokenLocation();
                 boolean duplicate = node.has(key);
