@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * Reads one YAML document into a Jackson tree, strictly: duplicate keys are errors, aliases are
  * counted and their expansion is bounded in values and in bytes (an alias bomb is refused when its
- * expanded size passes the limit, never expanded), nesting depth is limited. Every value's position is kept for error messages.
+ * expanded size passes the limit, never expanded), nesting depth is limited. Every value's
+ * position is kept for error messages.
  */
 public final class StrictYamlReader {
 
