@@ -49,17 +49,33 @@ public final class Redactor {
         Set<String> values = new LinkedHashSet<>();
         if (inputs != null && inputs.isObject()) {
             for (String name : secretNames) {
-                JsonNode v = inputs.get(name);
-                if (v != null && !v.isNull()) {
-                    String text = v.isValueNode() ? v.asText() : v.toString();
-                    if (!text.isEmpty()) {
-                        values.add(text);
-                    }
-                }
+                collect(inputs.get(name), values);
             }
         }
         List<String> sorted = values.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
         return new Redactor(Set.copyOf(secretNames), sorted);
+    }
+
+    /**
+     * Every value inside a secret input: an object's or a list's own values one by one (so
+     * {@code inputs.creds.token} is covered wherever it goes alone), and the whole rendered as JSON
+     * (what {@code ${inputs.creds}} becomes in a string). Booleans are not secrets of their own.
+     */
+    private static void collect(JsonNode value, Set<String> into) {
+        if (value == null || value.isNull() || value.isBoolean()) {
+            return;
+        }
+        if (value.isContainerNode()) {
+            value.forEach(item -> collect(item, into));
+            if (!value.isEmpty()) {
+                into.add(value.toString());
+            }
+            return;
+        }
+        String text = value.asText();
+        if (!text.isEmpty()) {
+            into.add(text);
+        }
     }
 
     /** The inputs with every secret input replaced, and any other string holding a secret redacted. */

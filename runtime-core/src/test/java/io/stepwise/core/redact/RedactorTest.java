@@ -213,4 +213,28 @@ class RedactorTest {
         JsonNode tree = JSON.createObjectNode().put("v", line);
         assertThat(r.redact(tree).get("v").textValue()).doesNotContain(secret);
     }
+
+    @Test
+    void everyValueInsideASecretObjectOrListIsASecret() {
+        WorkflowDefinition objects = load("""
+                apiVersion: stepwise/v1
+                kind: Workflow
+                name: objects
+                inputs:
+                  creds: { type: object, secret: true }
+                  tokens: { type: array, secret: true }
+                steps:
+                  - id: a
+                    uses: noop
+                """);
+        JsonNode given = json("{\"creds\": {\"user\": \"operator-bob\", \"password\": \"pa55-word\"},"
+                + " \"tokens\": [\"tok-one-1\", {\"nested\": \"tok-two-2\"}]}");
+        Redactor redactor = Redactor.forRun(objects, given);
+        JsonNode out = redactor.redact(json("{\"header\": \"Basic pa55-word\", \"key\": \"operator-bob\","
+                + " \"list\": [\"tok-one-1\", \"x tok-two-2 y\"], \"field\": \"user\"}"));
+        assertThat(out.toString()).doesNotContain("pa55-word", "operator-bob", "tok-one-1", "tok-two-2");
+        assertThat(out.get("field").textValue()).as("a field name of the secret object is no secret").isEqualTo("user");
+        assertThat(redactor.redact("creds=" + given.get("creds"))).isEqualTo("creds=[REDACTED]");
+        assertThat(redactor.redactInputs(given).toString()).doesNotContain("pa55-word", "tok-one-1");
+    }
 }
