@@ -13,8 +13,8 @@ import io.stepwise.bootstrap.lease.QueueLease;
 import io.stepwise.bootstrap.projection.DbWorkflowTaskFailures;
 import io.stepwise.bootstrap.temporal.TaskQueuePollers;
 import io.grpc.StatusRuntimeException;
+import io.stepwise.core.crypto.Keyring;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.stepwise.bootstrap.temporal.TemporalClientProducer;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
@@ -54,6 +54,7 @@ public class WorkerService {
     private final ObjectMapper json;
     private final String instance;
     private final MeterRegistry metrics;
+    private final Keyring keyring;
     /** 1 while this process holds the queue lease, 0 otherwise: the gauge {@code stepwise.worker.lease}. */
     private final AtomicInteger leaseHeld = new AtomicInteger();
     private WorkerFactory factory;
@@ -62,8 +63,10 @@ public class WorkerService {
     private ScheduledExecutorService heartbeat;
 
     public WorkerService(TemporalConfig temporal, WorkerConfig config, QueueLease lease, SchemaCheck schema,
-                         WorkflowServiceStubs stubs, DataSource db, ObjectMapper json, MeterRegistry metrics) {
+                         WorkflowServiceStubs stubs, DataSource db, ObjectMapper json, MeterRegistry metrics,
+                         Keyring keyring) {
         this.metrics = metrics;
+        this.keyring = keyring;
         this.temporal = temporal;
         this.config = config;
         this.lease = lease;
@@ -111,8 +114,8 @@ public class WorkerService {
         // the worker polls on a connection of its own, which reports non-determinism on the run
         pollingStubs = WorkflowServiceStubs.newServiceStubs(TemporalClientProducer.options(temporal)
                 .setGrpcClientInterceptors(List.of(new NonDeterminismReporter(taskFailures))).build());
-        WorkflowClient client = WorkflowClient.newInstance(pollingStubs, WorkflowClientOptions.newBuilder()
-                .setNamespace(temporal.namespace()).setIdentity(instance).build());
+        WorkflowClient client = WorkflowClient.newInstance(pollingStubs,
+                TemporalClientProducer.clientOptions(temporal, keyring).setIdentity(instance).build());
         factory = AuthoredWorker.newFactory(client, taskFailures);
         AuthoredWorker.register(factory, queue, AuthoredWorker.Settings.of(config), db, json, metrics);
         factory.start();

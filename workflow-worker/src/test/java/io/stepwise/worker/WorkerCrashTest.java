@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stepwise.bootstrap.config.AuthoredWorker;
 import io.stepwise.bootstrap.projection.DbWorkflowTaskFailures;
+import io.stepwise.bootstrap.testing.TestKeys;
 import io.stepwise.bootstrap.testing.TestPostgres;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowParser;
@@ -13,7 +14,6 @@ import io.stepwise.core.runtime.RunResult;
 import io.stepwise.core.runtime.RunStatus;
 import io.stepwise.core.runtime.RuntimeContract;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -119,7 +119,7 @@ class WorkerCrashTest {
         temporal = TestServer.createPortBoundServer(port, true);
         target = "127.0.0.1:" + port;
         clientStubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-        client = WorkflowClient.newInstance(clientStubs);
+        client = WorkflowClient.newInstance(clientStubs, TestKeys.clientOptions().build());
     }
 
     @AfterEach
@@ -136,7 +136,7 @@ class WorkerCrashTest {
     private Worker startWorker(String name, boolean stickyExecution) {
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(
                 WorkflowServiceStubsOptions.newBuilder().setTarget(target).build());
-        WorkflowClient workerClient = WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder()
+        WorkflowClient workerClient = WorkflowClient.newInstance(stubs, TestKeys.clientOptions()
                 .setIdentity("workflow-worker@" + name).build());
         WorkerFactory factory = AuthoredWorker.newFactory(workerClient, new DbWorkflowTaskFailures(db));
         AuthoredWorker.register(factory, RuntimeContract.DEFAULT_TASK_QUEUE,

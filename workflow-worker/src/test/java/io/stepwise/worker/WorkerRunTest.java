@@ -1,5 +1,6 @@
 package io.stepwise.worker;
 
+import io.stepwise.bootstrap.testing.TestKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -75,7 +76,7 @@ class WorkerRunTest {
             stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
                     .setTarget(System.getProperty(WorkerTestResource.TARGET_PROPERTY)).build());
         }
-        return WorkflowClient.newInstance(stubs);
+        return WorkflowClient.newInstance(stubs, TestKeys.clientOptions().build());
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package io.stepwise.worker;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.stepwise.bootstrap.testing.TestKeys;
 import io.stepwise.bootstrap.testing.TestPostgres;
 import io.temporal.testserver.TestServer;
 import org.flywaydb.core.Flyway;
@@ -37,6 +38,7 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
             config.putAll(postgres.quarkusDatasource());
             config.put("stepwise.temporal.target", "127.0.0.1:" + port);
             config.put("stepwise.worker.heartbeat", "1s");
+            config.put("stepwise.keys.value", TestKeys.value());
             config.put("stepwise.worker.shutdown-grace", "2s");
             return config;
         } catch (Exception e) {

@@ -1,6 +1,7 @@
 package io.stepwise.api.testing;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.stepwise.bootstrap.testing.TestKeys;
 import io.stepwise.bootstrap.testing.TestPostgres;
 import io.temporal.testserver.TestServer;
 
@@ -73,6 +74,7 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
             config.put("mp.jwt.verify.publickey.location", publicKey.toUri().toString());
             config.put("mp.jwt.verify.issuer", ISSUER);
             config.put("stepwise.packs.dir", packs.toString());
+            config.put("stepwise.keys.value", TestKeys.value());
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("test infrastructure did not start: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.stepwise.bootstrap.config.AuthoredWorker;
 import io.stepwise.bootstrap.projection.DbWorkflowTaskFailures;
+import io.stepwise.bootstrap.testing.TestKeys;
 import io.stepwise.core.runtime.RuntimeContract;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -36,7 +37,8 @@ public final class TestWorker {
                 .setTarget(target).build());
         // the same setup as the workflow-worker's WorkerService, sticky execution off as ./run.sh
         // runs it against the embedded server
-        factory = AuthoredWorker.newFactory(WorkflowClient.newInstance(stubs), new DbWorkflowTaskFailures(db));
+        factory = AuthoredWorker.newFactory(WorkflowClient.newInstance(stubs, TestKeys.clientOptions().build()),
+                new DbWorkflowTaskFailures(db));
         AuthoredWorker.register(factory, RuntimeContract.DEFAULT_TASK_QUEUE, new AuthoredWorker.Settings(false, 16),
                 db, new ObjectMapper(), new SimpleMeterRegistry());
         factory.start();

@@ -1,6 +1,8 @@
 package io.stepwise.bootstrap.temporal;
 
 import io.stepwise.bootstrap.config.TemporalConfig;
+import io.stepwise.bootstrap.crypto.EncryptionCodec;
+import io.stepwise.core.crypto.Keyring;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
 import io.temporal.serviceclient.GrpcCompression;
@@ -42,8 +44,14 @@ public class TemporalClientProducer {
 
     @Produces
     @Singleton
-    WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalConfig config) {
-        return WorkflowClient.newInstance(stubs, WorkflowClientOptions.newBuilder().setNamespace(config.namespace()).build());
+    WorkflowClient workflowClient(WorkflowServiceStubs stubs, TemporalConfig config, Keyring keyring) {
+        return WorkflowClient.newInstance(stubs, clientOptions(config, keyring).build());
+    }
+
+    /** The client settings both services use: the namespace, and every payload encrypted (docs/security.md). */
+    public static WorkflowClientOptions.Builder clientOptions(TemporalConfig config, Keyring keyring) {
+        return WorkflowClientOptions.newBuilder().setNamespace(config.namespace())
+                .setDataConverter(EncryptionCodec.dataConverter(keyring));
     }
 
     void close(@Disposes WorkflowServiceStubs stubs) {
