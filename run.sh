@@ -48,6 +48,8 @@ service_env() {
   export STEPWISE_DB_URL="$(db_url)" STEPWISE_TEMPORAL_TARGET="$(temporal_target)"
   export STEPWISE_DB_USER="${STEPWISE_DB_USER:-postgres}"
   export STEPWISE_JWT_PUBLIC_KEY="file:$KEYS/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.local"
+  # payload and at-rest encryption (docs/security.md); STEPWISE_KEYS, when set, wins over the file
+  export STEPWISE_KEYS_FILE="${STEPWISE_KEYS_FILE:-$KEYS/payload.keys}"
   # Temporal runs on this host: compressing every call costs CPU and saves nothing
   export STEPWISE_TEMPORAL_COMPRESSION="${STEPWISE_TEMPORAL_COMPRESSION:-none}"
 }

@@ -33,7 +33,18 @@ public final class DevKeys {
         }
     }
 
+    /** The dev payload keyring (docs/security.md): one AES-256 key, made once, read by both services. */
+    public static final String PAYLOAD_KEYS = "payload.keys";
+
     static void keys(Path dir) throws Exception {
+        Path keyring = dir.resolve(PAYLOAD_KEYS);
+        if (!Files.exists(keyring)) {
+            Files.createDirectories(dir);
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            writeSecret(keyring, "# Stepwise dev keyring: <id>:<base64 AES-256 key>, newest last (docs/security.md)\n"
+                    + "dev-1:" + Base64.getEncoder().encodeToString(key) + "\n");
+        }
         Path privateKey = dir.resolve("private.pem");
         if (Files.exists(privateKey)) {
             return;
@@ -61,6 +72,17 @@ public final class DevKeys {
         signer.initSign(key);
         signer.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
         return header + "." + payload + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signer.sign());
+    }
+
+    /** A file only its owner reads, from the moment it exists (where the file system knows POSIX modes). */
+    static void writeSecret(Path file, String text) throws java.io.IOException {
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, text);
     }
 
     private static String b64(String json) {

@@ -58,6 +58,8 @@ final class Stack implements AutoCloseable {
     TestServer.PortBoundTestServer temporal;
     final Map<String, Service> services = new LinkedHashMap<>();
     private PrivateKey key;
+    /** The payload keyring both services get in STEPWISE_KEYS (docs/security.md); generated per stack. */
+    private String payloadKeys;
     private String token;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -144,6 +146,7 @@ final class Stack implements AutoCloseable {
             env.put("STEPWISE_TEMPORAL_TARGET", "127.0.0.1:" + temporalPort);
             env.put("STEPWISE_JWT_PUBLIC_KEY", "file:" + home.resolve("keys/public.pem"));
             env.put("STEPWISE_JWT_ISSUER", ISSUER);
+            env.put("STEPWISE_KEYS", payloadKeys);
             env.put("STEPWISE_PACKS_DIR", packs.toString());
             env.put("STEPWISE_PORT", Integer.toString(port));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
@@ -362,6 +365,9 @@ final class Stack implements AutoCloseable {
         g.initialize(2048);
         KeyPair pair = g.generateKeyPair();
         key = pair.getPrivate();
+        byte[] aes = new byte[32];
+        new java.security.SecureRandom().nextBytes(aes);
+        payloadKeys = "fault-1:" + Base64.getEncoder().encodeToString(aes);
         Path dir = Files.createDirectories(home.resolve("keys"));
         Files.writeString(dir.resolve("public.pem"), "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
