@@ -117,7 +117,7 @@ public class WorkerService {
         WorkflowClient client = WorkflowClient.newInstance(pollingStubs,
                 TemporalClientProducer.clientOptions(temporal, keyring).setIdentity(instance).build());
         factory = AuthoredWorker.newFactory(client, taskFailures);
-        AuthoredWorker.register(factory, queue, AuthoredWorker.Settings.of(config), db, json, metrics);
+        AuthoredWorker.register(factory, queue, AuthoredWorker.Settings.of(config), db, json, metrics, keyring);
         factory.start();
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stepwise-lease-heartbeat");

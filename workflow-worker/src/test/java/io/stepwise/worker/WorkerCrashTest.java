@@ -140,7 +140,7 @@ class WorkerCrashTest {
                 .setIdentity("workflow-worker@" + name).build());
         WorkerFactory factory = AuthoredWorker.newFactory(workerClient, new DbWorkflowTaskFailures(db));
         AuthoredWorker.register(factory, RuntimeContract.DEFAULT_TASK_QUEUE,
-                new AuthoredWorker.Settings(stickyExecution, 4), db, JSON, new SimpleMeterRegistry());
+                new AuthoredWorker.Settings(stickyExecution, 4), db, JSON, new SimpleMeterRegistry(), TestKeys.keyring());
         factory.start();
         return new Worker(stubs, factory);
     }

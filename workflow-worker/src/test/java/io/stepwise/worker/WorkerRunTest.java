@@ -185,7 +185,7 @@ class WorkerRunTest {
                 new ProjectionChange.StepStarted(ids[0], 1, at, "loop[0].a", "noop"),
                 new ProjectionChange.StepFinished(ids[0], 1, at, "loop[0].a", StepStatus.SUCCEEDED,
                         JSON.createObjectNode().put("v", 1), null, 2)};
-        DbRunProjection projection = new DbRunProjection(db, JSON, new SimpleMeterRegistry());
+        DbRunProjection projection = new DbRunProjection(db, JSON, new SimpleMeterRegistry(), TestKeys.keyring());
 
         projection.apply(batch);
         List<List<Object>> once = query("SELECT path, step_id, status, attempts, output->>'v' FROM steps WHERE run_id = ?", run);
@@ -206,7 +206,7 @@ class WorkerRunTest {
                         null, null, 1),
                 new ProjectionChange.RunFinished(ids[0], 1, "2026-11-22T10:00:00.300Z", RunStatus.SUCCEEDED, null, null)};
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        DbRunProjection projection = new DbRunProjection(db, JSON, metrics);
+        DbRunProjection projection = new DbRunProjection(db, JSON, metrics, TestKeys.keyring());
 
         projection.apply(batch);
         projection.apply(batch);
@@ -271,7 +271,7 @@ class WorkerRunTest {
         UUID run = UUID.fromString(ids[0]);
         ProjectionChange[] batch = {new ProjectionChange.RunStarted(ids[0], 1, "2026-11-22T10:00:00Z")};
         FailingFirst away = new FailingFirst(db);
-        DbRunProjection projection = new DbRunProjection(away, JSON, new SimpleMeterRegistry());
+        DbRunProjection projection = new DbRunProjection(away, JSON, new SimpleMeterRegistry(), TestKeys.keyring());
 
         away.failures.set(1);
         try {
@@ -299,7 +299,7 @@ class WorkerRunTest {
             execute(c, "UPDATE runs SET workflow_task_failure = 'workflow task failing: IllegalStateException: x', "
                     + "workflow_task_failed_at = '2026-11-22T10:00:00Z' WHERE id = ?", run);
         }
-        DbRunProjection projection = new DbRunProjection(db, JSON, new SimpleMeterRegistry());
+        DbRunProjection projection = new DbRunProjection(db, JSON, new SimpleMeterRegistry(), TestKeys.keyring());
 
         projection.apply(new ProjectionChange[]{new ProjectionChange.RunStarted(ids[0], 1, "2026-11-22T09:59:59Z")});
         assertThat(query("SELECT workflow_task_failure IS NOT NULL FROM runs WHERE id = ?", run))
@@ -327,7 +327,7 @@ class WorkerRunTest {
         var worker = factory.newWorker(queue);
         worker.registerWorkflowImplementationTypes(DefectiveWorkflowImpl.class);
         worker.registerActivitiesImplementations(new DbDefinitionActivities(db),
-                new DbRunProjection(db, JSON, new SimpleMeterRegistry()));
+                new DbRunProjection(db, JSON, new SimpleMeterRegistry(), TestKeys.keyring()));
         factory.start();
         WorkflowStub stub = start(ids, queue);
         try {

@@ -1,5 +1,6 @@
 package io.stepwise.api.runs;
 
+import io.stepwise.core.crypto.Keyring;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,8 +38,11 @@ public class EventService {
     private final WorkflowParser parser;
     private final ObjectMapper json;
 
+    private final Keyring keyring;
+
     public EventService(EntityManager em, RunSignaler signaler, RunLauncher launcher, WorkflowParser parser,
-                        ObjectMapper json) {
+                        ObjectMapper json, Keyring keyring) {
+        this.keyring = keyring;
         this.em = em;
         this.signaler = signaler;
         this.launcher = launcher;
@@ -83,9 +87,12 @@ public class EventService {
         List<UUID> waiting = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
                         SELECT DISTINCT w.run_id FROM waits w JOIN runs r ON r.id = w.run_id AND r.attempt = w.attempt
                         WHERE w.status = 'WAITING' AND w.kind = 'EVENT' AND w.event = :name
-                          AND (w.correlation_key IS NULL OR w.correlation_key = :key)
+                          AND (w.correlation_key IS NULL OR w.correlation_key = :key
+                               OR w.correlation_key_digest = ANY(string_to_array(:digests, ' ')))
                           AND r.status IN ('PENDING', 'RUNNING', 'WAITING')""", UUID.class)
                 .setParameter("name", StoredJson.encode(name)).setParameter("key", StoredJson.encode(correlationKey))
+                // a key that held a secret is stored redacted, and found by its digest under any key of the ring
+                .setParameter("digests", correlationKey == null ? "" : String.join(" ", keyring.digests(correlationKey)))
                 .getResultList());
         List<String> signaled = new ArrayList<>();
         for (UUID runId : waiting) {

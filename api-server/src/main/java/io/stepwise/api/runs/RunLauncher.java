@@ -50,6 +50,7 @@ public class RunLauncher {
     private final RunStarter starter;
     private final RunAudit audit;
     private final MeterRegistry metrics;
+    private final SecretInputs secretInputs;
 
     /** Parsed definitions by version id: versions never change, and parsing is most of a launch's CPU. */
     private final Map<UUID, WorkflowDefinition> parsed = Collections.synchronizedMap(
@@ -61,7 +62,8 @@ public class RunLauncher {
             });
 
     public RunLauncher(WorkflowParser parser, EntityManager em, ObjectMapper json, RunStarter starter, RunAudit audit,
-                       MeterRegistry metrics) {
+                       MeterRegistry metrics, SecretInputs secretInputs) {
+        this.secretInputs = secretInputs;
         this.parser = parser;
         this.em = em;
         this.json = json;
@@ -91,7 +93,7 @@ public class RunLauncher {
             DefinitionEntity definition = DefinitionEntity.findById(original.definitionId);
             DefinitionVersionEntity pinned = launchableVersion(definition,
                     version == Version.ORIGINAL ? original.versionId : null);
-            JsonNode given = overlay(StoredJson.decode(original.inputs), inputs);
+            JsonNode given = overlay(secretInputs.join(StoredJson.decode(original.inputs), original.secretInputs), inputs);
             Launched created = createRun(definition, pinned, given, null, actor, original.id);
             audit.record(original.id, RunAudit.Kind.REPLAYED, actor,
                     json.createObjectNode().put("newRun", created.runId().toString()));
@@ -185,7 +187,9 @@ public class RunLauncher {
         run.status = RunStatus.PENDING.name();
         run.attempt = 1;
         run.executionKey = executionKey;
-        run.inputs = StoredJson.encode(checked.values());
+        SecretInputs.Stored stored = secretInputs.split(def.secretInputs(), checked.values());
+        run.inputs = StoredJson.encode(stored.clear());
+        run.secretInputs = stored.sealed();
         run.inputsRedacted = StoredJson.encode(Redactor.forRun(def, checked.values()).redactInputs(checked.values()));
         run.replayOf = replayOf;
         run.createdBy = actor;

@@ -18,10 +18,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
@@ -37,7 +35,10 @@ public class RunQueries {
     private final ObjectMapper json;
     private final StuckDetector stuck;
 
-    public RunQueries(EntityManager em, ObjectMapper json, StuckDetector stuck) {
+    private final SecretInputs secretInputs;
+
+    public RunQueries(EntityManager em, ObjectMapper json, StuckDetector stuck, SecretInputs secretInputs) {
+        this.secretInputs = secretInputs;
         this.em = em;
         this.json = json;
         this.stuck = stuck;
@@ -58,7 +59,7 @@ public class RunQueries {
         List<Tuple> rows = em.createNativeQuery("SELECT " + RunRows.FACT_COLUMNS + """
                 , r.workflow_ref, r.version_id, v.seq, r.attempt, r.execution_key,
                   r.inputs_redacted::text AS inputs_redacted, r.output::text AS output, r.error::text AS error,
-                  r.replay_of, r.started_at, r.finished_at, r.inputs::text AS inputs,
+                  r.replay_of, r.started_at, r.finished_at, r.inputs::text AS inputs, r.secret_inputs,
                   (v.definition->'inputs')::text AS input_schemas
                 FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id""", Tuple.class)
                 .setParameter("id", id).getResultList();
@@ -69,9 +70,10 @@ public class RunQueries {
         return Optional.of(new Read(run, steps(id), waits(id, run.attempt()), replayedBy(id)));
     }
 
-    private static RunViews.Run view(Read read, RunViews.Stuck stuckReason) {
+    private RunViews.Run view(Read read, RunViews.Stuck stuckReason) {
         RunRows.Document r = read.run();
-        Redactor redactor = redactor(r.rawInputs(), r.inputSchemas());
+        // outputs are redacted when written; this second pass covers rows written before that
+        Redactor redactor = secretInputs.redactor(r.storedInputs(), r.secretInputs(), r.inputSchemas());
         List<RunViews.Step> steps = read.steps().stream().map(st -> new RunViews.Step(st.path(), st.id(), st.uses(),
                 st.status(), st.attempts(), st.startedAt(), st.finishedAt(), redactor.redact(st.output()),
                 redactor.redact(st.error()))).toList();
@@ -81,19 +83,6 @@ public class RunQueries {
                 redactor.redact(r.error()), r.replayOf() == null ? null : r.replayOf().toString(), read.replayedBy(),
                 r.facts().createdAt(), r.startedAt(), r.finishedAt(), steps, read.waits(), stuckReason,
                 RunResumer.resumable(r.facts()));
-    }
-
-    /** Secret inputs' values are cut out of every output and error the API shows (API.md, "The run document"). */
-    private static Redactor redactor(JsonNode rawInputs, JsonNode inputSchemas) {
-        Set<String> secret = new HashSet<>();
-        if (inputSchemas != null && inputSchemas.isObject()) {
-            inputSchemas.fields().forEachRemaining(e -> {
-                if (e.getValue().path("secret").asBoolean(false)) {
-                    secret.add(e.getKey());
-                }
-            });
-        }
-        return Redactor.of(secret, rawInputs);
     }
 
     private List<RunViews.Step> steps(UUID run) {

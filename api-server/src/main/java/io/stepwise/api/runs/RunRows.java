@@ -42,13 +42,13 @@ final class RunRows {
     /** One run with its version, for the run document. */
     record Document(Facts facts, String workflowRef, UUID versionId, int versionSeq, int attempt, String executionKey,
                     JsonNode inputsRedacted, JsonNode output, JsonNode error, UUID replayOf, Instant startedAt,
-                    Instant finishedAt, JsonNode rawInputs, JsonNode inputSchemas) {
+                    Instant finishedAt, JsonNode storedInputs, String secretInputs, JsonNode inputSchemas) {
         static Document of(Tuple t, ObjectMapper json) {
             return new Document(Facts.of(t), t.get("workflow_ref", String.class), t.get("version_id", UUID.class),
                     number(t, "seq"), number(t, "attempt"), t.get("execution_key", String.class),
                     tree(json, t, "inputs_redacted"), tree(json, t, "output"), tree(json, t, "error"),
                     t.get("replay_of", UUID.class), time(t, "started_at"), time(t, "finished_at"),
-                    tree(json, t, "inputs"), tree(json, t, "input_schemas"));
+                    tree(json, t, "inputs"), t.get("secret_inputs", String.class), tree(json, t, "input_schemas"));
         }
     }
 

@@ -21,8 +21,10 @@ public class RunSignaler {
     private final TemporalRuns temporal;
     private final RunAudit audit;
     private final ObjectMapper json;
+    private final SecretInputs secretInputs;
 
-    public RunSignaler(TemporalRuns temporal, RunAudit audit, ObjectMapper json) {
+    public RunSignaler(TemporalRuns temporal, RunAudit audit, ObjectMapper json, SecretInputs secretInputs) {
+        this.secretInputs = secretInputs;
         this.temporal = temporal;
         this.audit = audit;
         this.json = json;
@@ -51,6 +53,7 @@ public class RunSignaler {
                     runId.toString()) + " is closed or lost); resume the run, then send the signal again");
         }
         QuarkusTransaction.requiringNew().run(() -> audit.record(runId, RunAudit.Kind.SIGNALED, actor,
-                json.createObjectNode().put("event", signal.event()).put("correlationKey", signal.correlationKey())));
+                json.createObjectNode().put("event", signal.event())
+                        .put("correlationKey", secretInputs.redactorOf(runId).redact(signal.correlationKey()))));
     }
 }

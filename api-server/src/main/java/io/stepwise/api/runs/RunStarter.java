@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.stepwise.bootstrap.persistence.SqlTimes;
 import io.stepwise.bootstrap.persistence.StoredJson;
+import io.stepwise.core.crypto.Keyring;
 import io.stepwise.core.runtime.RecordedStep;
 import io.stepwise.core.runtime.RunInput;
 import io.stepwise.core.runtime.StepStatus;
@@ -33,8 +34,13 @@ public class RunStarter {
     private final EntityManager em;
     private final ObjectMapper json;
     private final TemporalRuns temporal;
+    private final SecretInputs secretInputs;
+    private final Keyring keyring;
 
-    public RunStarter(EntityManager em, ObjectMapper json, TemporalRuns temporal) {
+    public RunStarter(EntityManager em, ObjectMapper json, TemporalRuns temporal, SecretInputs secretInputs,
+                      Keyring keyring) {
+        this.secretInputs = secretInputs;
+        this.keyring = keyring;
         this.em = em;
         this.json = json;
         this.temporal = temporal;
@@ -70,7 +76,7 @@ public class RunStarter {
     private Optional<RunInput> inputIfStartable(UUID runId) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("""
-                        SELECT id, workflow_ref, version_id, inputs::text AS inputs, attempt FROM runs
+                        SELECT id, workflow_ref, version_id, inputs::text AS inputs, secret_inputs, attempt FROM runs
                         WHERE id = :id AND status = 'PENDING' AND NOT started_in_temporal""", Tuple.class)
                 .setParameter("id", runId).getResultList();
         if (rows.isEmpty()) {
@@ -78,7 +84,8 @@ public class RunStarter {
         }
         Tuple row = rows.get(0);
         int attempt = row.get("attempt", Number.class).intValue();
-        JsonNode inputs = StoredJson.decode(read(row.get("inputs", String.class)));
+        JsonNode inputs = secretInputs.join(StoredJson.decode(read(row.get("inputs", String.class))),
+                row.get("secret_inputs", String.class));
         String ref = row.get("workflow_ref", String.class);
         String version = row.get("version_id", UUID.class).toString();
         return Optional.of(attempt == 1
@@ -88,10 +95,10 @@ public class RunStarter {
     }
 
     /** A step outcome an earlier attempt recorded. */
-    private record StepRow(String path, StepStatus status, String output) {
+    private record StepRow(String path, StepStatus status, String output, String sealed) {
         static StepRow of(Tuple t) {
             return new StepRow(t.get("path", String.class), StepStatus.valueOf(t.get("status", String.class)),
-                    t.get("output", String.class));
+                    t.get("output", String.class), t.get("output_sealed", String.class));
         }
     }
 
@@ -103,13 +110,15 @@ public class RunStarter {
     Map<String, RecordedStep> recordedSteps(UUID runId, int attempt) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("""
-                        SELECT DISTINCT ON (path) path, status, output::text AS output FROM steps
+                        SELECT DISTINCT ON (path) path, status, output::text AS output, output_sealed FROM steps
                         WHERE run_id = :id AND attempt < :attempt ORDER BY path, attempt DESC""", Tuple.class)
                 .setParameter("id", runId).setParameter("attempt", attempt).getResultList();
         Map<String, RecordedStep> recorded = new HashMap<>();
         for (StepRow step : rows.stream().map(StepRow::of).toList()) {
             if (step.status() == StepStatus.SUCCEEDED || step.status() == StepStatus.SKIPPED) {
-                recorded.put(step.path(), new RecordedStep(step.status(), StoredJson.decode(read(step.output()))));
+                // an output that held a secret is stored redacted; the resumed run gets the real one
+                String output = step.sealed() != null ? keyring.openText(step.sealed()) : step.output();
+                recorded.put(step.path(), new RecordedStep(step.status(), StoredJson.decode(read(output))));
             }
         }
         return recorded;

@@ -40,7 +40,7 @@ public final class TestWorker {
         factory = AuthoredWorker.newFactory(WorkflowClient.newInstance(stubs, TestKeys.clientOptions().build()),
                 new DbWorkflowTaskFailures(db));
         AuthoredWorker.register(factory, RuntimeContract.DEFAULT_TASK_QUEUE, new AuthoredWorker.Settings(false, 16),
-                db, new ObjectMapper(), new SimpleMeterRegistry());
+                db, new ObjectMapper(), new SimpleMeterRegistry(), TestKeys.keyring());
         factory.start();
         WorkerFactory started = factory;
         Runtime.getRuntime().addShutdownHook(new Thread(started::shutdownNow));

@@ -2,6 +2,7 @@ package io.stepwise.bootstrap.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.stepwise.core.crypto.Keyring;
 import io.stepwise.bootstrap.projection.DbDefinitionActivities;
 import io.stepwise.bootstrap.projection.DbRunProjection;
 import io.stepwise.core.runtime.ActionActivitiesImpl;
@@ -41,7 +42,7 @@ public final class AuthoredWorker {
 
     /** Adds the authored-queue worker to {@code factory} with the interpreter and its activities. */
     public static Worker register(WorkerFactory factory, String taskQueue, Settings settings, DataSource db,
-                                  ObjectMapper json, MeterRegistry metrics) {
+                                  ObjectMapper json, MeterRegistry metrics, Keyring keyring) {
         WorkerOptions.Builder options = WorkerOptions.newBuilder()
                 .setMaxConcurrentLocalActivityExecutionSize(settings.localActivitySlots());
         if (!settings.stickyExecution()) {
@@ -53,7 +54,7 @@ public final class AuthoredWorker {
         Worker worker = factory.newWorker(taskQueue, options.build());
         worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
         worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
-                new DbRunProjection(db, json, metrics));
+                new DbRunProjection(db, json, metrics, keyring));
         return worker;
     }
 }

@@ -29,9 +29,12 @@ public class RunEntity extends PanacheEntityBase {
     public int attempt;
     @Column(name = "execution_key")
     public String executionKey;
-    /** Raw, secrets included: for replay and resume only, never shown. */
+    /** The inputs with [REDACTED] for each secret one: for replay and resume, never shown. */
     @JdbcTypeCode(SqlTypes.JSON)
     public JsonNode inputs;
+    /** The secret inputs' raw values, sealed with the keyring (docs/security.md); null without any. */
+    @Column(name = "secret_inputs")
+    public String secretInputs;
     @JdbcTypeCode(SqlTypes.JSON)
     @Column(name = "inputs_redacted")
     public JsonNode inputsRedacted;

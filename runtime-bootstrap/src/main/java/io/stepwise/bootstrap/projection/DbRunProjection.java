@@ -1,6 +1,7 @@
 package io.stepwise.bootstrap.projection;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stepwise.core.crypto.Keyring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.core.runtime.ProjectionChange;
 import io.stepwise.core.runtime.RunProjection;
@@ -30,14 +31,16 @@ public class DbRunProjection implements RunProjection {
     private final ObjectMapper json;
     private final ProjectionLag lag;
     private final MeterRegistry metrics;
+    private final Keyring keyring;
 
     /**
      * {@code metrics} receives {@code stepwise.runs.finished} (workflow, status) and
      * {@code stepwise.step.duration} (uses, status), each once per transition: a batch applied
      * again records nothing new.
      */
-    public DbRunProjection(DataSource db, ObjectMapper json, MeterRegistry metrics) {
+    public DbRunProjection(DataSource db, ObjectMapper json, MeterRegistry metrics, Keyring keyring) {
         this.db = db;
+        this.keyring = keyring;
         this.json = json;
         this.metrics = metrics;
         this.lag = new ProjectionLag(db);
@@ -62,7 +65,7 @@ public class DbRunProjection implements RunProjection {
     private void write(ProjectionChange[] changes) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            ProjectionTransaction batch = new ProjectionTransaction(c, json, metrics);
+            ProjectionTransaction batch = new ProjectionTransaction(c, json, metrics, keyring);
             try {
                 batch.apply(changes);
                 c.commit();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.bootstrap.persistence.StoredJson;
+import io.stepwise.core.crypto.Keyring;
 import io.stepwise.core.runtime.ProjectionChange;
 import io.stepwise.core.runtime.RunProjectionHandler;
 import io.stepwise.core.runtime.RunStatus;
@@ -33,13 +34,15 @@ final class ProjectionTransaction extends RunProjectionHandler {
     private final Connection connection;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final Keyring keyring;
     /** Metrics of this batch, recorded only once it commits. */
     private final List<Runnable> observations = new ArrayList<>();
     /** Each run of the batch and the time of its latest change. */
     private final Map<UUID, Timestamp> latest = new LinkedHashMap<>();
 
-    ProjectionTransaction(Connection connection, ObjectMapper json, MeterRegistry metrics) {
+    ProjectionTransaction(Connection connection, ObjectMapper json, MeterRegistry metrics, Keyring keyring) {
         this.connection = connection;
+        this.keyring = keyring;
         this.json = json;
         this.metrics = metrics;
     }
@@ -106,15 +109,17 @@ final class ProjectionTransaction extends RunProjectionHandler {
     @Override
     protected void stepFinished(ProjectionChange.StepFinished c) {
         String sql = "WITH before AS (SELECT status FROM steps WHERE run_id = ? AND path = ? AND attempt = ?) "
-                + "INSERT INTO steps (run_id, path, attempt, step_id, status, attempts, output, error, started_at, "
-                        + "finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, now()) "
+                + "INSERT INTO steps (run_id, path, attempt, step_id, status, attempts, output, output_sealed, error, "
+                        + "started_at, finished_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, now()) "
                         + "ON CONFLICT (run_id, path, attempt) DO UPDATE SET status = excluded.status, "
-                        + "attempts = excluded.attempts, output = excluded.output, error = excluded.error, "
+                        + "attempts = excluded.attempts, output = excluded.output, output_sealed = excluded.output_sealed, "
+                        + "error = excluded.error, "
                         + "started_at = COALESCE(steps.started_at, excluded.started_at), finished_at = excluded.finished_at, "
                         + "updated_at = now() RETURNING uses, started_at, (SELECT status FROM before)";
         try (ResultSet r = query(sql, uuid(c.runId()), text(c.stepPath()), c.attempt(),
                 uuid(c.runId()), text(c.stepPath()), c.attempt(), text(stepId(c.stepPath())), c.status().name(), c.attempts(),
-                toJson(c.output()), toJson(c.error()), ts(c.at()), ts(c.at()))) {
+                toJson(c.output()), c.sealedOutput() == null ? null : keyring.sealText(toJson(c.sealedOutput())),
+                toJson(c.error()), ts(c.at()), ts(c.at()))) {
             if (r.next() && r.getString(1) != null && !isStepFinished(r.getString(3))) {
                 String uses = r.getString(1);
                 Duration took = Duration.between(r.getTimestamp(2).toInstant(), Instant.parse(c.at()));
@@ -137,9 +142,11 @@ final class ProjectionTransaction extends RunProjectionHandler {
 
     @Override
     protected void waitOpened(ProjectionChange.WaitOpened c) {
-        update("INSERT INTO waits (run_id, step_path, attempt, kind, event, correlation_key, status, due_at, opened_at) "
-                        + "VALUES (?, ?, ?, ?, ?, ?, 'WAITING', ?, ?) ON CONFLICT (run_id, step_path, attempt) DO NOTHING",
+        update("INSERT INTO waits (run_id, step_path, attempt, kind, event, correlation_key, correlation_key_digest, "
+                        + "status, due_at, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'WAITING', ?, ?) "
+                        + "ON CONFLICT (run_id, step_path, attempt) DO NOTHING",
                 uuid(c.runId()), text(c.stepPath()), c.attempt(), c.kind(), text(c.event()), text(c.correlationKey()),
+                c.secretCorrelationKey() == null ? null : keyring.digest(c.secretCorrelationKey()),
                 c.dueAt() == null ? null : ts(c.dueAt()), ts(c.at()));
         update("UPDATE steps SET status = 'WAITING', updated_at = now() WHERE run_id = ? AND path = ? AND attempt = ? "
                 + "AND status = 'RUNNING'", uuid(c.runId()), text(c.stepPath()), c.attempt());

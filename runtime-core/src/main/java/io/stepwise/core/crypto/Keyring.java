@@ -147,6 +147,36 @@ public final class Keyring {
         }
     }
 
+    /**
+     * A keyed digest of {@code text} under every key, the current key's first: {@code <id>:<base64
+     * HMAC-SHA256>}. Lets a secret be found by equality (a correlation key) without being stored.
+     */
+    public List<String> digests(String text) {
+        List<String> out = new ArrayList<>();
+        out.add(digest(current, text));
+        keys.keySet().stream().filter(id -> !id.equals(current)).sorted().forEach(id -> out.add(digest(id, text)));
+        return out;
+    }
+
+    /** The digest under the current key, the one to store. */
+    public String digest(String text) {
+        return digest(current, text);
+    }
+
+    private String digest(String keyId, String text) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            // a MAC key of its own, derived from the AES key, so the two uses never share a key
+            javax.crypto.Mac derive = javax.crypto.Mac.getInstance("HmacSHA256");
+            derive.init(new SecretKeySpec(keys.get(keyId).getEncoded(), "HmacSHA256"));
+            mac.init(new SecretKeySpec(derive.doFinal("stepwise digest v1".getBytes(StandardCharsets.UTF_8)), "HmacSHA256"));
+            return keyId + ":" + Base64.getEncoder().withoutPadding()
+                    .encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        }
+    }
+
     /** Text sealed into the storable form {@code v1:<key id>:<base64>}. */
     public String sealText(String plain) {
         Sealed sealed = seal(plain.getBytes(StandardCharsets.UTF_8));

@@ -234,8 +234,9 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         return new RunState(List.copyOf(currentSteps), List.copyOf(openWaits.values()), buffered.size());
     }
 
+    /** Queues a change for the projection, with secret values already cut out (docs/security.md). */
     private void write(ProjectionChange change) {
-        writes.put(change);
+        writes.put(change.redactedBy(redactor));
     }
 
     private static String now() {
@@ -279,7 +280,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                 return;
             } catch (ActivityFailure e) {
                 LOG.warn("projection_write_failed run_id={} changes={} failures={} retry_in={} reason=\"{}\"",
-                        input.runId(), batch.length, failures, backoff, rootMessage(e));
+                        input.runId(), batch.length, failures, backoff, redactor.redact(rootMessage(e)));
                 Workflow.sleep(backoff);
                 Duration doubled = backoff.multipliedBy(2);
                 backoff = doubled.compareTo(WRITE_RETRY_MAX) > 0 ? WRITE_RETRY_MAX : doubled;
@@ -705,7 +706,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             try {
                 out.set(name, template.evaluate(vars));
             } catch (ExpressionException e) {
-                LOG.warn("output_unavailable run_id={} output={} reason={}", input.runId(), name, e.getMessage());
+                LOG.warn("output_unavailable run_id={} output={} reason={}", input.runId(), name,
+                        redactor.redact(e.getMessage()));
                 out.putNull(name);
             }
         });
