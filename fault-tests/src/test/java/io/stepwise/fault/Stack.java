@@ -275,7 +275,7 @@ final class Stack implements AutoCloseable {
     Reply call(String method, String path, Object body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api().base() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token());
-        headers.forEach(b::header);
+        headers.forEach(b::setHeader);
         if (body != null) {
             b.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
@@ -372,6 +372,18 @@ final class Stack implements AutoCloseable {
         Files.writeString(dir.resolve("public.pem"), "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n");
+    }
+
+    /**
+     * Adds a new payload key as the newest (docs/security.md, "Rotating the keyring"): services
+     * started from now on encrypt with it and still decrypt with every older key. Answers its id.
+     */
+    String rotatePayloadKey() {
+        byte[] aes = new byte[32];
+        new java.security.SecureRandom().nextBytes(aes);
+        String id = "fault-" + (payloadKeys.split(",").length + 1);
+        payloadKeys = payloadKeys + "," + id + ":" + Base64.getEncoder().encodeToString(aes);
+        return id;
     }
 
     /** The admin token every REST helper here sends (subject fault-admin, two hours), made once. */
