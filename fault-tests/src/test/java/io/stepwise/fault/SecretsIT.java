@@ -140,9 +140,10 @@ class SecretsIT extends FaultBase {
 
         // both services' logs
         for (Stack.Service s : stack.services.values()) {
-            String log = Files.readString(s.log);
-            assertThat(log).as(s.log.toString()).contains("workflow_log").doesNotContain(secrets);
+            assertThat(Files.readString(s.log)).as(s.log.toString()).doesNotContain(secrets);
         }
+        assertThat(Files.readString(stack.services.get("worker").log)).as("the log step wrote its line")
+                .contains("workflow_log", "calling as [REDACTED] with [REDACTED] and [REDACTED]");
 
         // the codec endpoint decodes for an admin, and refuses a viewer
         Payload input = histories.get(0).getEvents(0).getWorkflowExecutionStartedEventAttributes()

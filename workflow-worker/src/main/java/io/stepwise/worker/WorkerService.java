@@ -126,9 +126,10 @@ public class WorkerService {
         });
         long every = config.heartbeat().toMillis();
         heartbeat.scheduleAtFixedRate(() -> beat(queue), every, every, TimeUnit.MILLISECONDS);
-        LOG.infof("worker_started queue=%s owner=%s instance=%s namespace=%s sticky_execution=%s local_activity_slots=%d",
+        LOG.infof("worker_started queue=%s owner=%s instance=%s namespace=%s sticky_execution=%s local_activity_slots=%d"
+                        + " max_foreach_items=%d max_buffered_events=%d",
                 queue, config.owner(), instance, temporal.namespace(), config.stickyExecution(),
-                config.localActivitySlots());
+                config.localActivitySlots(), config.maxForeachItems(), config.maxBufferedEvents());
     }
 
     /**

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stepwise.api.config.EventsConfig;
+import io.stepwise.api.error.ApiException;
 import io.stepwise.bootstrap.persistence.StoredJson;
 import io.stepwise.core.dsl.WorkflowDefinition;
 import io.stepwise.core.dsl.WorkflowParser;
@@ -28,6 +30,8 @@ import java.util.UUID;
  * row, each run by an {@code event_deliveries} row claimed before its signal and removed when the
  * signal failed, so a retried POST reaches exactly the runs that missed it and two concurrent
  * duplicates signal a run once; triggered launches dedupe by the execution key {@code event:<id>}.
+ * An event that matches more waiting runs than {@code stepwise.events.max-fan-out} is refused
+ * whole (409) before anything is claimed, signaled or launched.
  */
 @ApplicationScoped
 public class EventService {
@@ -37,12 +41,14 @@ public class EventService {
     private final RunLauncher launcher;
     private final WorkflowParser parser;
     private final ObjectMapper json;
+    private final EventsConfig config;
 
     private final Keyring keyring;
 
     public EventService(EntityManager em, RunSignaler signaler, RunLauncher launcher, WorkflowParser parser,
-                        ObjectMapper json, Keyring keyring) {
+                        ObjectMapper json, EventsConfig config, Keyring keyring) {
         this.keyring = keyring;
+        this.config = config;
         this.em = em;
         this.signaler = signaler;
         this.launcher = launcher;
@@ -58,12 +64,21 @@ public class EventService {
     }
 
     public Delivery handle(String id, String name, String correlationKey, JsonNode payload, String actor) {
+        List<UUID> waiting = waitingRuns(name, correlationKey);
+        if (waiting.size() > config.maxFanOut()) {
+            // refused whole, before the id is claimed: nothing is signaled, nothing launches
+            LOG.warnf("event_refused event=%s matches=%d max_fan_out=%d", name, waiting.size(), config.maxFanOut());
+            throw new ApiException.Conflict("event '" + name + "'" + (correlationKey == null ? ""
+                    : " with correlation key '" + correlationKey + "'") + " matches " + waiting.size()
+                    + " waiting runs; the limit is " + config.maxFanOut() + " (stepwise.events.max-fan-out)."
+                    + " Nothing was signaled or launched; send events with correlation keys that reach fewer runs");
+        }
         if (id != null) {
             QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("INSERT INTO processed_events "
                             + "(event_id, name) VALUES (:id, :name) ON CONFLICT (event_id) DO NOTHING")
                     .setParameter("id", id).setParameter("name", name).executeUpdate());
         }
-        List<String> signaled = deliver(id, name, correlationKey, payload, actor);
+        List<String> signaled = deliver(waiting, id, name, correlationKey, payload, actor);
         List<String> launched = launchTriggered(id, name, correlationKey, payload, actor);
         if (id == null) {
             return new Delivery(signaled, launched);
@@ -82,7 +97,8 @@ public class EventService {
         return new Delivery(everSignaled, launched);
     }
 
-    private List<String> deliver(String id, String name, String correlationKey, JsonNode payload, String actor) {
+    /** The runs whose open EVENT wait takes this event, from the waits projection. */
+    private List<UUID> waitingRuns(String name, String correlationKey) {
         @SuppressWarnings("unchecked")
         List<UUID> waiting = QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
                         SELECT DISTINCT w.run_id FROM waits w JOIN runs r ON r.id = w.run_id AND r.attempt = w.attempt
@@ -94,13 +110,19 @@ public class EventService {
                 // a key that held a secret is stored redacted, and found by its digest under any key of the ring
                 .setParameter("digests", correlationKey == null ? "" : String.join(" ", keyring.digests(correlationKey)))
                 .getResultList());
+        return waiting;
+    }
+
+    private List<String> deliver(List<UUID> waiting, String id, String name, String correlationKey, JsonNode payload,
+                                 String actor) {
         List<String> signaled = new ArrayList<>();
         for (UUID runId : waiting) {
             if (id != null && !claim(id, runId)) {
                 continue; // delivered by an earlier POST of this id, or by a concurrent duplicate
             }
             try {
-                signaler.signal(runId, new EventSignal(name, correlationKey, payload), actor);
+                // the run is found by a wait that takes this event, so its buffer never keeps it out
+                signaler.signal(runId, new EventSignal(name, correlationKey, payload), actor, RunSignaler.BufferCheck.SEND);
                 signaled.add(runId.toString());
             } catch (RuntimeException e) {
                 // one run that can't take it now must not stop the others; a retry of this id reaches it

@@ -10,7 +10,12 @@ import io.stepwise.core.runtime.RunInput;
 import io.stepwise.core.runtime.RuntimeContract;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.stepwise.core.runtime.RunState;
+import io.temporal.api.enums.v1.QueryRejectCondition;
+import io.temporal.api.query.v1.WorkflowQuery;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowRequest;
+import io.temporal.api.workflowservice.v1.QueryWorkflowResponse;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowNotFoundException;
@@ -19,13 +24,15 @@ import io.temporal.client.WorkflowStub;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Every call the api-server makes to Temporal about a run: start, describe, signal, cancel, and
+ * Every call the api-server makes to Temporal about a run: start, describe, state, signal, cancel, and
  * whether anyone polls the queue. Each goes through the {@link TemporalGate} (503 at once while
  * Temporal is known to be down) and one mapping of "no such execution" (gRPC NOT_FOUND, or the
  * SDK's {@link WorkflowNotFoundException}, which also means "already closed" for signal and cancel).
@@ -91,6 +98,36 @@ public class TemporalRuns {
                                 .setWorkflowId(RuntimeContract.workflowId(runId.toString())).build())
                         .build())
                 .getWorkflowExecutionInfo().getStatus()), ExecutionState.NOT_FOUND);
+    }
+
+    /**
+     * The run's state as its workflow answers the state query, or empty when it does not answer
+     * within {@code deadline} (no worker polls, the execution is closed or gone, Temporal is down).
+     * A query that goes unanswered says nothing about Temporal itself, so it leaves the gate alone.
+     */
+    public Optional<RunState> state(UUID runId, Duration deadline) {
+        if (gate.down()) {
+            return Optional.empty();
+        }
+        try {
+            QueryWorkflowResponse answer = temporal.getWorkflowServiceStubs().blockingStub()
+                    .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
+                    .queryWorkflow(QueryWorkflowRequest.newBuilder()
+                            .setNamespace(temporal.getOptions().getNamespace())
+                            .setExecution(WorkflowExecution.newBuilder()
+                                    .setWorkflowId(RuntimeContract.workflowId(runId.toString())).build())
+                            .setQuery(WorkflowQuery.newBuilder().setQueryType(RuntimeContract.STATE_QUERY).build())
+                            .setQueryRejectCondition(QueryRejectCondition.QUERY_REJECT_CONDITION_NOT_OPEN)
+                            .build());
+            if (answer.hasQueryRejected() || !answer.hasQueryResult()) {
+                return Optional.empty();
+            }
+            return Optional.ofNullable(temporal.getOptions().getDataConverter().fromPayloads(0,
+                    Optional.of(answer.getQueryResult()), RunState.class, RunState.class));
+        } catch (RuntimeException e) {
+            LOG.debugf("run_state_unanswered run_id=%s reason=%s", runId, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     public Reached signal(UUID runId, EventSignal signal) {

@@ -6,7 +6,9 @@ import io.stepwise.core.crypto.Keyring;
 import io.stepwise.bootstrap.projection.DbDefinitionActivities;
 import io.stepwise.bootstrap.projection.DbRunProjection;
 import io.stepwise.core.runtime.ActionActivitiesImpl;
+import io.stepwise.core.runtime.AuthoredWorkflow;
 import io.stepwise.core.runtime.AuthoredWorkflowImpl;
+import io.stepwise.core.runtime.RunLimits;
 import io.stepwise.core.runtime.WorkflowTaskFailureInterceptor;
 import io.stepwise.core.runtime.WorkflowTaskFailures;
 import io.temporal.client.WorkflowClient;
@@ -24,10 +26,18 @@ import java.time.Duration;
  */
 public final class AuthoredWorker {
 
-    /** How a worker polls: sticky execution on or off, and how many local activities run at once. */
-    public record Settings(boolean stickyExecution, int localActivitySlots) {
+    /**
+     * How a worker polls (sticky execution on or off, how many local activities run at once) and
+     * the caps its runs record when they start ({@link RunLimits}).
+     */
+    public record Settings(boolean stickyExecution, int localActivitySlots, RunLimits limits) {
+        public Settings(boolean stickyExecution, int localActivitySlots) {
+            this(stickyExecution, localActivitySlots, RunLimits.DEFAULTS);
+        }
+
         public static Settings of(WorkerConfig config) {
-            return new Settings(config.stickyExecution(), config.localActivitySlots());
+            return new Settings(config.stickyExecution(), config.localActivitySlots(),
+                    new RunLimits(config.maxForeachItems(), config.maxBufferedEvents()));
         }
     }
 
@@ -52,7 +62,10 @@ public final class AuthoredWorker {
             options.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
         }
         Worker worker = factory.newWorker(taskQueue, options.build());
-        worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
+        // a factory, so each run gets the worker's caps; a run records them in its history, so
+        // a changed setting applies to runs started after it and never to a replay
+        RunLimits limits = settings.limits();
+        worker.registerWorkflowImplementationFactory(AuthoredWorkflow.class, () -> new AuthoredWorkflowImpl(limits));
         worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
                 new DbRunProjection(db, json, metrics, keyring));
         return worker;

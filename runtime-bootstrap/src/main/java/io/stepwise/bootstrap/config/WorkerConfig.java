@@ -41,4 +41,19 @@ public interface WorkerConfig {
      */
     @WithDefault("16")
     int localActivitySlots();
+
+    /**
+     * The most items one {@code forEach} may run over; more fail that step ({@code LimitExceeded}).
+     * A run keeps the value it started with. Env: {@code STEPWISE_WORKER_MAX_FOREACH_ITEMS}.
+     */
+    @WithDefault("1000")
+    int maxForeachItems();
+
+    /**
+     * The most events a run holds for an {@code event.wait} that has not taken them yet; the
+     * api-server refuses a signal to a full run (429) and the run drops any that still arrive. A run
+     * keeps the value it started with. Env: {@code STEPWISE_WORKER_MAX_BUFFERED_EVENTS}.
+     */
+    @WithDefault("1000")
+    int maxBufferedEvents();
 }

@@ -34,7 +34,6 @@ import org.slf4j.Logger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,16 +81,25 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private static final ProjectionChange STOP_WRITER = new ProjectionChange.RunStarted("", 0, "stop");
     private Promise<Void> writer;
 
-    private final List<EventSignal> buffered = new ArrayList<>();
+    private final EventBuffer buffered = new EventBuffer();
     private final Set<String> currentSteps = new LinkedHashSet<>();
     private final Map<String, RunState.OpenWait> openWaits = new LinkedHashMap<>();
     private RunInput input;
     /** Secret inputs' values are cut out of log messages and error messages before they leave the workflow. */
     private Redactor redactor = Redactor.none();
 
-    /** The interpreter as workers register it: projection writes as ordinary activities. */
+    /** The worker's caps; what a run keeps is {@link #limits}, recorded in its history. */
+    private final RunLimits configuredLimits;
+    private RunLimits limits = RunLimits.NONE;
+
+    /** The interpreter with the default caps: projection writes as ordinary activities. */
     public AuthoredWorkflowImpl() {
-        this(false);
+        this(RunLimits.DEFAULTS);
+    }
+
+    /** The interpreter as workers register it, with the worker's caps ({@link RunLimits}). */
+    public AuthoredWorkflowImpl(RunLimits limits) {
+        this(false, limits);
     }
 
     /**
@@ -101,6 +109,11 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
      *                        difference, see docs/projection.md)
      */
     protected AuthoredWorkflowImpl(boolean localProjection) {
+        this(localProjection, RunLimits.DEFAULTS);
+    }
+
+    private AuthoredWorkflowImpl(boolean localProjection, RunLimits limits) {
+        this.configuredLimits = limits;
         this.preferLocalProjection = localProjection;
         this.localProjection = Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_LOCAL);
         this.remoteProjection = Workflow.newActivityStub(RunProjection.class, PROJECTION_REMOTE);
@@ -186,6 +199,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     public RunResult run(RunInput runInput) {
         this.input = runInput;
         this.projection = chooseProjection();
+        this.limits = RunLimits.recordedFor(configuredLimits);
+        buffered.limitTo(limits.maxBufferedEvents(), input.runId());
         Workflow.newDetachedCancellationScope(() -> writer = Async.procedure(this::drainWrites)).run();
         write(new ProjectionChange.RunStarted(input.runId(), input.attempt(), now()));
         WorkflowDefinition definition;
@@ -226,12 +241,13 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
 
     @Override
     public void event(EventSignal signal) {
-        buffered.add(signal);
+        buffered.offer(signal, openWaits.values());
     }
 
     @Override
     public RunState state() {
-        return new RunState(List.copyOf(currentSteps), List.copyOf(openWaits.values()), buffered.size());
+        return new RunState(List.copyOf(currentSteps), List.copyOf(openWaits.values()), buffered.size(),
+                buffered.limit(), buffered.dropped());
     }
 
     /** Queues a change for the projection, with secret values already cut out (docs/security.md). */
@@ -592,22 +608,11 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     }
 
     private boolean hasMatch(String event, String key) {
-        return buffered.stream().anyMatch(s -> matches(s, event, key));
+        return buffered.hasMatch(event, key);
     }
 
     private EventSignal takeMatch(String event, String key) {
-        for (Iterator<EventSignal> it = buffered.iterator(); it.hasNext(); ) {
-            EventSignal s = it.next();
-            if (matches(s, event, key)) {
-                it.remove();
-                return s;
-            }
-        }
-        return null;
-    }
-
-    private static boolean matches(EventSignal signal, String event, String key) {
-        return event.equals(signal.event()) && (key == null || key.equals(signal.correlationKey()));
+        return buffered.takeMatch(event, key);
     }
 
     private void openWait(String path, RunState.OpenWait wait) {
@@ -633,6 +638,10 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                     "InvalidArgument"));
         }
         int n = items.size();
+        if (n > limits.maxForEachItems()) {
+            throw new StepFailed(new RunError(path, "forEach.items has " + n + " items; the limit is "
+                    + limits.maxForEachItems() + " (stepwise.worker.max-foreach-items)", "LimitExceeded"));
+        }
         JsonNode[] results = new JsonNode[n];
         List<Promise<Void>> running = new ArrayList<>();
         List<Promise<Void>> all = new ArrayList<>();
