@@ -38,6 +38,8 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("stepwise.temporal.target", "127.0.0.1:" + port);
             config.put("stepwise.worker.heartbeat", "1s");
             config.put("stepwise.worker.shutdown-grace", "2s");
+            // below the 1 MiB default, so a test can see the worker's setting reach http.request
+            config.put("stepwise.http.max-response-bytes", "65536");
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("worker test infrastructure did not start: " + e.getMessage(), e);

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.bootstrap.projection.DbDefinitionActivities;
 import io.stepwise.bootstrap.projection.DbRunProjection;
+import io.stepwise.core.actions.ActionCatalog;
+import io.stepwise.core.actions.DestinationPolicy;
+import io.stepwise.core.actions.HttpRequestAction;
+import io.stepwise.core.actions.HttpRequestPolicy;
 import io.stepwise.core.runtime.ActionActivitiesImpl;
 import io.stepwise.core.runtime.AuthoredWorkflowImpl;
 import io.stepwise.core.runtime.WorkflowTaskFailureInterceptor;
@@ -16,6 +20,7 @@ import io.temporal.worker.WorkerOptions;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The interpreter's worker as every process that polls the authored queue sets it up (the
@@ -23,10 +28,20 @@ import java.time.Duration;
  */
 public final class AuthoredWorker {
 
-    /** How a worker polls: sticky execution on or off, and how many local activities run at once. */
-    public record Settings(boolean stickyExecution, int localActivitySlots) {
-        public static Settings of(WorkerConfig config) {
-            return new Settings(config.stickyExecution(), config.localActivitySlots());
+    /**
+     * How a worker polls (sticky execution on or off, how many local activities run at once) and
+     * what its {@code http.request} may do.
+     */
+    public record Settings(boolean stickyExecution, int localActivitySlots, HttpRequestPolicy http) {
+        /** The default http.request policy: 1 MiB, cloud metadata and link-local denied. */
+        public Settings(boolean stickyExecution, int localActivitySlots) {
+            this(stickyExecution, localActivitySlots, HttpRequestPolicy.defaults());
+        }
+
+        /** An unreadable {@code stepwise.http.*} value is an {@link IllegalArgumentException} naming the setting. */
+        public static Settings of(WorkerConfig config, HttpRequestConfig http) {
+            return new Settings(config.stickyExecution(), config.localActivitySlots(), new HttpRequestPolicy(
+                    http.maxResponseBytes(), DestinationPolicy.of(http.deny(), http.allow().orElse(List.of()))));
         }
     }
 
@@ -52,7 +67,9 @@ public final class AuthoredWorker {
         }
         Worker worker = factory.newWorker(taskQueue, options.build());
         worker.registerWorkflowImplementationTypes(AuthoredWorkflowImpl.class);
-        worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
+        worker.registerActivitiesImplementations(
+                new ActionActivitiesImpl(ActionCatalog.discover(), new HttpRequestAction(settings.http())),
+                new DbDefinitionActivities(db),
                 new DbRunProjection(db, json, metrics));
         return worker;
     }

@@ -20,8 +20,10 @@ public final class DestinationPolicy {
      * Cloud metadata services and link-local addresses: where a worker's cloud credentials live.
      * The metadata addresses come first so that a refusal names the most specific rule.
      */
-    public static final List<String> DEFAULT_DENY = List.of(
-            "169.254.169.254", "fd00:ec2::254", "100.100.100.200", "169.254.0.0/16", "fe80::/10");
+    public static final String DEFAULT_DENY_TEXT = "169.254.169.254,fd00:ec2::254,100.100.100.200,169.254.0.0/16,fe80::/10";
+    public static final List<String> DEFAULT_DENY = List.of(DEFAULT_DENY_TEXT.split(","));
+    /** Written alone as the deny list: deny nothing (an empty value means "not set" to the configuration). */
+    public static final String DENY_NOTHING = "none";
 
     private final List<AddressRange> deny;
     private final List<AddressRange> allow;
@@ -33,7 +35,8 @@ public final class DestinationPolicy {
 
     /** Rules as an operator writes them; an empty allow list allows every address that is not denied. */
     public static DestinationPolicy of(List<String> deny, List<String> allow) {
-        return new DestinationPolicy(parse(DENY_SETTING, deny), parse(ALLOW_SETTING, allow));
+        List<String> denied = deny.size() == 1 && deny.get(0).strip().equalsIgnoreCase(DENY_NOTHING) ? List.of() : deny;
+        return new DestinationPolicy(parse(DENY_SETTING, denied), parse(ALLOW_SETTING, allow));
     }
 
     /** {@link #DEFAULT_DENY}, no allow list. */

@@ -6,7 +6,8 @@ package io.stepwise.core.actions;
  */
 public record HttpRequestPolicy(long maxResponseBytes, DestinationPolicy destinations) {
     public static final String MAX_RESPONSE_BYTES_SETTING = "stepwise.http.max-response-bytes";
-    public static final long DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+    public static final String DEFAULT_MAX_RESPONSE_BYTES_TEXT = "1048576";
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = Long.parseLong(DEFAULT_MAX_RESPONSE_BYTES_TEXT);
 
     public HttpRequestPolicy {
         if (maxResponseBytes < 1) {
@@ -17,5 +18,10 @@ public record HttpRequestPolicy(long maxResponseBytes, DestinationPolicy destina
     /** 1 MiB and {@link DestinationPolicy#defaults()}. */
     public static HttpRequestPolicy defaults() {
         return new HttpRequestPolicy(DEFAULT_MAX_RESPONSE_BYTES, DestinationPolicy.defaults());
+    }
+
+    /** One line for the worker's start-up log. */
+    public String describe() {
+        return "http_max_response_bytes=" + maxResponseBytes + " http_destinations=\"" + destinations + "\"";
     }
 }

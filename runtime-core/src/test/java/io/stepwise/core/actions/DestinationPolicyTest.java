@@ -110,9 +110,12 @@ class DestinationPolicyTest {
         }
 
         @Test
-        void emptyEntriesAreIgnoredAndEmptyListsDenyNothing() {
-            DestinationPolicy policy = DestinationPolicy.of(List.of(" ", ""), List.of(""));
-            assertThat(policy.refusal("169.254.169.254", ip("169.254.169.254"))).isEmpty();
+        void emptyEntriesAreIgnoredAndNoneDeniesNothing() {
+            DestinationPolicy blank = DestinationPolicy.of(List.of(" ", ""), List.of(""));
+            assertThat(blank.refusal("169.254.169.254", ip("169.254.169.254"))).isEmpty();
+            DestinationPolicy none = DestinationPolicy.of(List.of("none"), List.of());
+            assertThat(none.refusal("169.254.169.254", ip("169.254.169.254"))).isEmpty();
+            assertThat(none.refusal("fe80::1", ip("fe80::1"))).isEmpty();
         }
 
         @Test
