@@ -33,8 +33,16 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
         this.declared = declared;
     }
 
-    static HttpResponse.BodyHandler<byte[]> handler(long limit) {
-        return info -> new BoundedBody(limit, info.headers().firstValueAsLong("content-length").orElse(-1));
+    /**
+     * {@code head}: the request was a HEAD, whose Content-Length is the size of a body that is not
+     * sent; so is that of a 204 or 304. Those lengths are not held against the limit.
+     */
+    static HttpResponse.BodyHandler<byte[]> handler(long limit, boolean head) {
+        return info -> {
+            boolean bodiless = head || info.statusCode() == 204 || info.statusCode() == 304;
+            long declared = bodiless ? -1 : info.headers().firstValueAsLong("content-length").orElse(-1);
+            return new BoundedBody(limit, declared);
+        };
     }
 
     @Override

@@ -206,7 +206,7 @@ public final class HttpRequestAction {
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(hop.body()));
         try {
-            return client.send(request.build(), BoundedBody.handler(maxBytes));
+            return client.send(request.build(), BoundedBody.handler(maxBytes, hop.method().equals("HEAD")));
         } catch (IOException e) {
             if (causedBy(e, BoundedBody.TooLarge.class)) {
                 throw new Failure(RESPONSE_TOO_LARGE, hop.method() + " " + uri.getHost() + uri.getPath()

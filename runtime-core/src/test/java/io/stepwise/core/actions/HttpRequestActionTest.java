@@ -52,7 +52,8 @@ class HttpRequestActionTest {
     /**
      * A server on 127.0.0.1: {@code /redirect?status=S&to=URL} answers S with Location URL;
      * {@code /echo} answers what it got; {@code /bytes?n=N} streams N bytes without a length;
-     * {@code /declared?n=N} announces N bytes; {@code /loop} redirects to itself.
+     * {@code /declared?n=N} announces N bytes (and sends them, but not to a HEAD); {@code /loop}
+     * redirects to itself.
      */
     static final class Origin implements AutoCloseable {
         final HttpServer server;
@@ -106,8 +107,14 @@ class HttpRequestActionTest {
                     }
                     case "/declared" -> {
                         long n = Long.parseLong(query.get("n"));
-                        exchange.sendResponseHeaders(200, n);
-                        writeBytes(exchange.getResponseBody(), n);
+                        if (exchange.getRequestMethod().equals("HEAD")) {
+                            // the length of the body a GET would get; the server sends none
+                            exchange.getResponseHeaders().set("Content-Length", String.valueOf(n));
+                            exchange.sendResponseHeaders(200, -1);
+                        } else {
+                            exchange.sendResponseHeaders(200, n);
+                            writeBytes(exchange.getResponseBody(), n);
+                        }
                     }
                     default -> exchange.sendResponseHeaders(404, -1);
                 }
@@ -301,6 +308,14 @@ class HttpRequestActionTest {
             assertThatThrownBy(() -> http.execute(with(get(a.url("/declared?n=" + 5 * MIB), ""))))
                     .isInstanceOfSatisfying(HttpRequestAction.Failure.class,
                             f -> assertThat(f.type()).isEqualTo(HttpRequestAction.RESPONSE_TOO_LARGE));
+        }
+
+        @Test
+        void aHeadAnswerAnnouncingALargeBodyIsNotTooLarge() throws Exception {
+            JsonNode out = http.execute(with("{\"method\": \"HEAD\", \"url\": \"" + a.url("/declared?n=" + 5 * MIB) + "\"}"));
+            assertThat(out.get("status").asInt()).isEqualTo(200);
+            assertThat(out.at("/headers/content-length").asText()).isEqualTo(String.valueOf(5 * MIB));
+            assertThat(out.get("body").isNull()).isTrue();
         }
 
         @Test
