@@ -140,6 +140,12 @@ wait_for "http://127.0.0.1:$WORKER_PORT_BASE/q/health/ready" 120 "workflow-worke
 
 token --role admin --ttl 24h >"$STEPWISE_HOME/dev-token"
 chmod 600 "$STEPWISE_HOME/dev-token"
+demo_note=""
+if [ "$PORT" != 8080 ] && grep -qs 'http://127.0.0.1:8080/q/health/live' "$PACKS/demo/workflows/hello-approval.yaml"; then
+  demo_note="
+  (its check step calls the fixed http://127.0.0.1:8080/q/health/live; on port $PORT, edit that URL in
+   $PACKS/demo/workflows/hello-approval.yaml, or the step fails)"
+fi
 cat <<MSG
 
 Stepwise is running.
@@ -152,8 +158,8 @@ Stepwise is running.
 
 Launch the example:
   curl -s -X POST -H "Authorization: Bearer \$(cat $STEPWISE_HOME/dev-token)" -H 'Content-Type: application/json' \\
-       -d '{"inputs": {"ticket": "T-1", "healthUrl": "http://127.0.0.1:$PORT/q/health/live"}}' \\
-       http://127.0.0.1:$PORT/api/v1/workflows/demo.hello-approval/runs
+       -d '{"inputs": {"ticket": "T-1"}}' \\
+       http://127.0.0.1:$PORT/api/v1/workflows/demo.hello-approval/runs$demo_note
 
 Ctrl-C stops everything.
 MSG

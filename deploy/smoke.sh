@@ -29,7 +29,9 @@ if [ "$MODE" = local ]; then
   export STEPWISE_HOME="$work/home" STEPWISE_PORT="${SMOKE_PORT:-18090}" STEPWISE_WORKER_PORT="${SMOKE_WORKER_PORT:-18091}" \
          STEPWISE_DEV_PG_PORT="${SMOKE_PG_PORT:-54339}" STEPWISE_DEV_TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-17233}"
   BASE="http://127.0.0.1:$STEPWISE_PORT"
-  HEALTH_URL_FOR_WORKER="$BASE/q/health/live"
+  # the demo's check step calls a fixed URL on port 8080: point a copy of the packs at this stack
+  source deploy/demo-packs.sh
+  demo_packs_on_port "$STEPWISE_PORT" || fail "could not prepare the demo pack for port $STEPWISE_PORT"
 
   diagnostics() {
     echo "--- run.sh output"; cat "$work/run.out" 2>/dev/null || true
@@ -73,7 +75,8 @@ else
   export STEPWISE_JWT_PUBLIC_KEY_FILE="$work/keys/public.pem"
   COMPOSE=(docker compose -f deploy/compose.yaml -p "stepwise-smoke-$$")
   BASE="http://127.0.0.1:$STEPWISE_PORT"
-  HEALTH_URL_FOR_WORKER="http://api-server:8080/q/health/live"
+  # the demo's check step calls http://127.0.0.1:8080/q/health/live: inside the worker's container,
+  # the worker's own health endpoint
   DEVKEYS_CP="$ROOT/deploy/target/devstack.jar:$ROOT/deploy/target/lib/*"
 
   diagnostics() { "${COMPOSE[@]}" ps -a; "${COMPOSE[@]}" logs --tail 60; }
@@ -121,7 +124,7 @@ curl -sf "${auth[@]}" "$API/workflows/demo.hello-approval" >/dev/null || fail "d
 step "launch demo.hello-approval"
 ticket="SMOKE-$$"
 launched="$(curl -sf -X POST "${auth[@]}" -H 'Content-Type: application/json' \
-  -d "{\"inputs\": {\"who\": \"smoke\", \"ticket\": \"$ticket\", \"healthUrl\": \"$HEALTH_URL_FOR_WORKER\"}}" \
+  -d "{\"inputs\": {\"who\": \"smoke\", \"ticket\": \"$ticket\"}}" \
   "$API/workflows/demo.hello-approval/runs")" || fail "launch refused"
 id="$(echo "$launched" | json "d['id']")"
 run() { curl -sf "${auth[@]}" "$API/runs/$id"; }

@@ -16,6 +16,8 @@ export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18290}" STEPWISE_
 driver_port="${BENCH_DRIVER_PORT:-18292}"
 
 source deploy/bench/local-stack.sh
+source deploy/demo-packs.sh
+demo_packs_on_port "$STEPWISE_PORT"
 driver=""
 cleanup() {
   [ -n "$driver" ] && kill "$driver" 2>/dev/null || true
@@ -28,7 +30,7 @@ base="http://127.0.0.1:$STEPWISE_PORT"
 
 # a run to show on the run page: the demo workflow, waiting on its approval
 run_id="$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d "{\"inputs\": {\"ticket\": \"B-1\", \"healthUrl\": \"$base/q/health/live\"}}" \
+  -d '{"inputs": {"ticket": "B-1"}}' \
   "$base/api/v1/workflows/demo.hello-approval/runs" | jq -r .id)"
 
 chromedriver --port="$driver_port" --allowed-ips=127.0.0.1 >"$work/chromedriver.log" 2>&1 &

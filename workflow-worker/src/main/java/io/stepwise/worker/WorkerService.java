@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.micrometer.core.instrument.Tags;
 import io.stepwise.bootstrap.config.AuthoredWorker;
+import io.stepwise.bootstrap.config.HttpRequestConfig;
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.config.WorkerConfig;
 import io.stepwise.bootstrap.lease.QueueLease;
@@ -44,9 +45,12 @@ public class WorkerService {
     private static final Logger LOG = Logger.getLogger(WorkerService.class);
     static final int EXIT_QUEUE_OWNED = 10;
     static final int EXIT_SCHEMA = 4;
+    /** Like any other start-up failure of configuration (docs/operations.md, "Exit codes of the worker"). */
+    static final int EXIT_CONFIG = 1;
 
     private final TemporalConfig temporal;
     private final WorkerConfig config;
+    private final HttpRequestConfig http;
     private final QueueLease lease;
     private final SchemaCheck schema;
     private final WorkflowServiceStubs stubs;
@@ -62,13 +66,14 @@ public class WorkerService {
     private WorkflowServiceStubs pollingStubs;
     private ScheduledExecutorService heartbeat;
 
-    public WorkerService(TemporalConfig temporal, WorkerConfig config, QueueLease lease, SchemaCheck schema,
-                         WorkflowServiceStubs stubs, DataSource db, ObjectMapper json, MeterRegistry metrics,
-                         Keyring keyring) {
+    public WorkerService(TemporalConfig temporal, WorkerConfig config, HttpRequestConfig http, QueueLease lease,
+                         SchemaCheck schema, WorkflowServiceStubs stubs, DataSource db, ObjectMapper json,
+                         MeterRegistry metrics, Keyring keyring) {
         this.metrics = metrics;
         this.keyring = keyring;
         this.temporal = temporal;
         this.config = config;
+        this.http = http;
         this.lease = lease;
         this.schema = schema;
         this.stubs = stubs;
@@ -83,6 +88,14 @@ public class WorkerService {
     }
 
     void onStart(@Observes StartupEvent event) {
+        AuthoredWorker.Settings settings;
+        try {
+            settings = AuthoredWorker.Settings.of(config, http);
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("worker_refused reason=config detail=\"%s\"", e.getMessage());
+            Quarkus.asyncExit(EXIT_CONFIG);
+            return;
+        }
         String problem = schema.problem();
         if (problem != null) {
             LOG.errorf("worker_refused reason=schema detail=\"%s\"", problem);
@@ -117,7 +130,7 @@ public class WorkerService {
         WorkflowClient client = WorkflowClient.newInstance(pollingStubs,
                 TemporalClientProducer.clientOptions(temporal, keyring).setIdentity(instance).build());
         factory = AuthoredWorker.newFactory(client, taskFailures);
-        AuthoredWorker.register(factory, queue, AuthoredWorker.Settings.of(config), db, json, metrics, keyring);
+        AuthoredWorker.register(factory, queue, settings, db, json, metrics, keyring);
         factory.start();
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stepwise-lease-heartbeat");
@@ -127,9 +140,10 @@ public class WorkerService {
         long every = config.heartbeat().toMillis();
         heartbeat.scheduleAtFixedRate(() -> beat(queue), every, every, TimeUnit.MILLISECONDS);
         LOG.infof("worker_started queue=%s owner=%s instance=%s namespace=%s sticky_execution=%s local_activity_slots=%d"
-                        + " max_foreach_items=%d max_buffered_events=%d",
+                        + " max_foreach_items=%d max_buffered_events=%d %s",
                 queue, config.owner(), instance, temporal.namespace(), config.stickyExecution(),
-                config.localActivitySlots(), config.maxForeachItems(), config.maxBufferedEvents());
+                config.localActivitySlots(), config.maxForeachItems(), config.maxBufferedEvents(),
+                settings.http().describe());
     }
 
     /**

@@ -24,6 +24,7 @@ import io.stepwise.core.runtime.RuntimeContract;
 import io.stepwise.core.runtime.StepStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.serviceclient.WorkflowServiceStubs;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import javax.sql.DataSource;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The workflow-worker against a real Postgres and Temporal's test server: it claims the queue,
@@ -260,6 +263,51 @@ class WorkerRunTest {
             JsonNode output = JSON.readTree((String) query("SELECT output::text FROM runs WHERE id = ?", run).get(0).get(0));
             assertThat(StoredJson.decode(output)).isEqualTo(JSON.createObjectNode().put("fetched", "a\u0000b")
                     .put("note", "x\u0000y"));
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void theWorkersResponseLimitFromItsConfigurationFailsALargerResponseForGood() throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicInteger calls = new AtomicInteger();
+        http.createContext("/large", ex -> {
+            calls.incrementAndGet();
+            byte[] body = new byte[100_000];
+            Arrays.fill(body, (byte) 'x');
+            ex.sendResponseHeaders(200, body.length);
+            try (ex) {
+                ex.getResponseBody().write(body);
+            } catch (IOException clientStoppedReading) {
+                // the worker drops the connection at its limit
+            }
+        });
+        http.start();
+        try {
+            String[] ids = storeRun("""
+                    apiVersion: stepwise/v1
+                    kind: Workflow
+                    name: large
+                    steps:
+                      - id: fetch
+                        uses: http.request
+                        with: { method: GET, url: "http://127.0.0.1:%d/large" }
+                        retry: { maxAttempts: 3, initialInterval: 1s }
+                    """.formatted(http.getAddress().getPort()));
+            UUID run = UUID.fromString(ids[0]);
+
+            WorkflowStub stub = start(ids);
+
+            assertThatThrownBy(() -> stub.getResult(60, TimeUnit.SECONDS, RunResult.class))
+                    .isInstanceOf(WorkflowFailedException.class);
+            String message = "GET 127.0.0.1/large: the response is larger than the limit of 65536 bytes"
+                    + " (with.maxResponseBytes, at most stepwise.http.max-response-bytes = 65536)";
+            assertThat(poll(() -> query("SELECT status, error->>'type', error->>'message', attempts FROM steps WHERE run_id = ?", run),
+                    List.of(List.of("FAILED", "HttpResponseTooLarge", message, 1)))).as("the step's error").isTrue();
+            assertThat(poll(() -> query("SELECT status, error->>'message' FROM runs WHERE id = ?", run),
+                    List.of(List.of("FAILED", message)))).as("the run's error").isTrue();
+            assertThat(calls.get()).as("not retried").isEqualTo(1);
         } finally {
             http.stop(0);
         }

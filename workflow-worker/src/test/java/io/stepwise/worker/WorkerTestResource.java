@@ -40,6 +40,8 @@ public class WorkerTestResource implements QuarkusTestResourceLifecycleManager {
             config.put("stepwise.worker.heartbeat", "1s");
             config.put("stepwise.keys.value", TestKeys.value());
             config.put("stepwise.worker.shutdown-grace", "2s");
+            // below the 1 MiB default, so a test can see the worker's setting reach http.request
+            config.put("stepwise.http.max-response-bytes", "65536");
             return config;
         } catch (Exception e) {
             throw new IllegalStateException("worker test infrastructure did not start: " + e.getMessage(), e);

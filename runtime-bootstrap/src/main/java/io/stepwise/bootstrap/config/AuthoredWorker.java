@@ -5,6 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.core.crypto.Keyring;
 import io.stepwise.bootstrap.projection.DbDefinitionActivities;
 import io.stepwise.bootstrap.projection.DbRunProjection;
+import io.stepwise.core.actions.ActionCatalog;
+import io.stepwise.core.actions.DestinationPolicy;
+import io.stepwise.core.actions.HttpRequestAction;
+import io.stepwise.core.actions.HttpRequestPolicy;
 import io.stepwise.core.runtime.ActionActivitiesImpl;
 import io.stepwise.core.runtime.AuthoredWorkflow;
 import io.stepwise.core.runtime.AuthoredWorkflowImpl;
@@ -19,6 +23,7 @@ import io.temporal.worker.WorkerOptions;
 
 import javax.sql.DataSource;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The interpreter's worker as every process that polls the authored queue sets it up (the
@@ -28,16 +33,23 @@ public final class AuthoredWorker {
 
     /**
      * How a worker polls (sticky execution on or off, how many local activities run at once) and
-     * the caps its runs record when they start ({@link RunLimits}).
+     * the caps its runs record when they start ({@link RunLimits}), and what its {@code http.request} may do.
      */
-    public record Settings(boolean stickyExecution, int localActivitySlots, RunLimits limits) {
+    public record Settings(boolean stickyExecution, int localActivitySlots, RunLimits limits, HttpRequestPolicy http) {
+        /** The default caps and http.request policy: 1 MiB, cloud metadata and link-local denied. */
         public Settings(boolean stickyExecution, int localActivitySlots) {
             this(stickyExecution, localActivitySlots, RunLimits.DEFAULTS);
         }
 
-        public static Settings of(WorkerConfig config) {
+        public Settings(boolean stickyExecution, int localActivitySlots, RunLimits limits) {
+            this(stickyExecution, localActivitySlots, limits, HttpRequestPolicy.defaults());
+        }
+
+        /** An unreadable {@code stepwise.http.*} value is an {@link IllegalArgumentException} naming the setting. */
+        public static Settings of(WorkerConfig config, HttpRequestConfig http) {
             return new Settings(config.stickyExecution(), config.localActivitySlots(),
-                    new RunLimits(config.maxForeachItems(), config.maxBufferedEvents()));
+                    new RunLimits(config.maxForeachItems(), config.maxBufferedEvents()), new HttpRequestPolicy(
+                    http.maxResponseBytes(), DestinationPolicy.of(http.deny(), http.allow().orElse(List.of()))));
         }
     }
 
@@ -66,7 +78,9 @@ public final class AuthoredWorker {
         // a changed setting applies to runs started after it and never to a replay
         RunLimits limits = settings.limits();
         worker.registerWorkflowImplementationFactory(AuthoredWorkflow.class, () -> new AuthoredWorkflowImpl(limits));
-        worker.registerActivitiesImplementations(new ActionActivitiesImpl(), new DbDefinitionActivities(db),
+        worker.registerActivitiesImplementations(
+                new ActionActivitiesImpl(ActionCatalog.discover(), new HttpRequestAction(settings.http())),
+                new DbDefinitionActivities(db),
                 new DbRunProjection(db, json, metrics, keyring));
         return worker;
     }

@@ -10,9 +10,11 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import static io.stepwise.core.actions.WithRules.Kind.ANY;
+import static io.stepwise.core.actions.WithRules.Kind.BOOLEAN;
 import static io.stepwise.core.actions.WithRules.Kind.DURATION;
 import static io.stepwise.core.actions.WithRules.Kind.INSTANT;
 import static io.stepwise.core.actions.WithRules.Kind.OBJECT;
+import static io.stepwise.core.actions.WithRules.Kind.POSITIVE_INTEGER;
 import static io.stepwise.core.actions.WithRules.Kind.STATUS_CODES;
 import static io.stepwise.core.actions.WithRules.Kind.STRING;
 
@@ -100,7 +102,9 @@ public final class ActionCatalog {
                 .optional("query", OBJECT)
                 .optional("body", ANY)
                 .optional("timeout", DURATION)
-                .optional("successCodes", STATUS_CODES));
+                .optional("successCodes", STATUS_CODES)
+                .optional("followRedirects", BOOLEAN)
+                .optional("maxResponseBytes", POSITIVE_INTEGER));
         m.put(LOG, WithRules.fields().required("message", ANY).optionalChoice("level", "info", "warn", "error"));
         m.put(TRANSFORM, WithRules.fields().required("value", ANY));
         m.put(FAIL, WithRules.fields().optional("message", ANY));

@@ -24,7 +24,7 @@ public final class WithRules {
     }
 
     /** The kinds of value a field can take. */
-    public enum Kind { STRING, OBJECT, ANY, DURATION, INSTANT, STATUS_CODES }
+    public enum Kind { STRING, OBJECT, ANY, DURATION, INSTANT, STATUS_CODES, BOOLEAN, POSITIVE_INTEGER }
 
     private record Field(Kind kind, boolean required, Set<String> choices) {
     }
@@ -157,6 +157,16 @@ public final class WithRules {
                 }
                 if (!ok) {
                     problems.add(new Problem(name, "'" + name + "' must be a non-empty list of HTTP status codes (100-599)"));
+                }
+            }
+            case BOOLEAN -> {
+                if (!value.isBoolean()) {
+                    problems.add(new Problem(name, "'" + name + "' must be true or false"));
+                }
+            }
+            case POSITIVE_INTEGER -> {
+                if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
+                    problems.add(new Problem(name, "'" + name + "' must be a whole number, at least 1"));
                 }
             }
             case ANY -> {

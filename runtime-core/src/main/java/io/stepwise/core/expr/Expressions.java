@@ -1,8 +1,10 @@
 package io.stepwise.core.expr;
 
 import dev.cel.common.CelAbstractSyntaxTree;
+import dev.cel.common.CelFunctionDecl;
 import dev.cel.common.CelIssue;
 import dev.cel.common.CelOptions;
+import dev.cel.common.CelOverloadDecl;
 import dev.cel.common.CelValidationResult;
 import dev.cel.common.ast.CelConstant;
 import dev.cel.common.ast.CelExpr;
@@ -12,6 +14,7 @@ import dev.cel.compiler.CelCompiler;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
+import dev.cel.runtime.CelFunctionBinding;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
 
@@ -49,9 +52,14 @@ public final class Expressions {
             .enableHeterogeneousNumericComparisons(true)
             .build();
 
+    /** Stepwise's own functions beside CEL's standard library; pure, like the rest of it. */
+    public static final String URL_ENCODE = "urlEncode";
+    private static final String URL_ENCODE_STRING = "urlEncode_string";
+
     private static final CelCompiler COMPILER = buildCompiler();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
+            .addFunctionBindings(CelFunctionBinding.from(URL_ENCODE_STRING, String.class, UrlEncoding::component))
             .build();
 
     private Expressions() {
@@ -65,6 +73,8 @@ public final class Expressions {
         for (String root : ROOTS) {
             builder.addVar(root, SimpleType.DYN);
         }
+        builder.addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(URL_ENCODE,
+                CelOverloadDecl.newGlobalOverload(URL_ENCODE_STRING, SimpleType.STRING, SimpleType.STRING)));
         return builder.build();
     }
 

@@ -300,6 +300,38 @@ class ExpressionsTest {
     }
 
     @Nested
+    class UrlEncode {
+        @Test
+        void percentEncodesAComponentWithSpaceAsPercent20() throws Exception {
+            Variables v = Variables.of(Map.of("inputs", json("""
+                    {"q": "a b&c=d/e?f#g+h", "name": "Zoë ~x_y.z-1", "n": 42}""")));
+            assertThat(eval("urlEncode(inputs.q)", v)).isEqualTo(TextNode.valueOf("a%20b%26c%3Dd%2Fe%3Ff%23g%2Bh"));
+            // RFC 3986 unreserved characters stay; anything else is its UTF-8 bytes
+            assertThat(eval("urlEncode(inputs.name)", v)).isEqualTo(TextNode.valueOf("Zo%C3%AB%20~x_y.z-1"));
+            assertThat(eval("urlEncode('')", v)).isEqualTo(TextNode.valueOf(""));
+            assertThat(eval("urlEncode(string(inputs.n))", v)).isEqualTo(TextNode.valueOf("42"));
+        }
+
+        @Test
+        void worksInsideAnInterpolatedUrl() throws Exception {
+            Variables v = Variables.of(Map.of("inputs", json("{\"who\": \"ann marie/ops\"}")));
+            JsonNode url = template("https://tickets.example/api/users/${{ urlEncode(inputs.who) }}?x=1").evaluate(v);
+            assertThat(url.textValue()).isEqualTo("https://tickets.example/api/users/ann%20marie%2Fops?x=1");
+        }
+
+        @Test
+        void isTypeCheckedWhenTheExpressionCompiles() {
+            // a literal of the wrong type is caught at load time; dyn values are checked when they run
+            assertThatThrownBy(() -> Expressions.compile("urlEncode(1)"))
+                    .isInstanceOf(ExpressionException.class).hasMessageContaining("urlEncode");
+            assertThatThrownBy(() -> Expressions.compile("urlEncode('a', 'b')"))
+                    .isInstanceOf(ExpressionException.class).hasMessageContaining("urlEncode");
+            assertThatThrownBy(() -> eval("urlEncode(inputs.priority)"))
+                    .isInstanceOf(ExpressionException.class).hasMessageContaining("urlEncode");
+        }
+    }
+
+    @Nested
     class Errors {
         @Test
         void aMissingKeyIsAnEvaluationErrorNamingTheExpressionAndTheKey() throws Exception {
