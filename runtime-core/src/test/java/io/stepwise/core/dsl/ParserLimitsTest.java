@@ -3,6 +3,8 @@ package io.stepwise.core.dsl;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +66,22 @@ class ParserLimitsTest {
             assertThat(v.path()).isEqualTo("steps[0].with.s4[0]");
             assertThat(v.line()).isEqualTo(12);
         });
+    }
+
+    @Test
+    void anAliasBombOfGigabytesIsRefusedInAJvmWithA48MibHeap() throws Exception {
+        // a separate JVM, so the heap limit is real: expanding the document would need 3.9 GB
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx48m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                AliasBombMain.class.getName()).redirectErrorStream(true).start();
+        boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly();
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ended).as("the parse ended; output: " + out).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("refused steps[0].with.s4[0] line 12: ", "past 1048576 bytes (1 MiB, aliases included)");
     }
 
     @Test
