@@ -91,7 +91,7 @@ public class SecretInputs {
         try {
             String inputs = row.get("inputs", String.class);
             String schemas = row.get("schemas", String.class);
-            return redactor(inputs == null ? null : json.readTree(StoredJson.decode(inputs)),
+            return redactor(inputs == null ? null : StoredJson.decode(json.readTree(inputs)),
                     row.get("secret_inputs", String.class), schemas == null ? null : json.readTree(schemas));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored inputs do not read as JSON", e);
