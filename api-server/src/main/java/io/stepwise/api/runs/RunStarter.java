@@ -98,7 +98,7 @@ public class RunStarter {
     private record StepRow(String path, StepStatus status, String output, String sealed) {
         static StepRow of(Tuple t) {
             return new StepRow(t.get("path", String.class), StepStatus.valueOf(t.get("status", String.class)),
-                    t.get("output", String.class), t.get("output_sealed", String.class));
+                    t.get("output", String.class), t.get("sealed", String.class));
         }
     }
 
@@ -110,7 +110,7 @@ public class RunStarter {
     Map<String, RecordedStep> recordedSteps(UUID runId, int attempt) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("""
-                        SELECT DISTINCT ON (path) path, status, output::text AS output, output_sealed FROM steps
+                        SELECT DISTINCT ON (path) path, status, output::text AS output, output_sealed AS sealed FROM steps
                         WHERE run_id = :id AND attempt < :attempt ORDER BY path, attempt DESC""", Tuple.class)
                 .setParameter("id", runId).setParameter("attempt", attempt).getResultList();
         Map<String, RecordedStep> recorded = new HashMap<>();

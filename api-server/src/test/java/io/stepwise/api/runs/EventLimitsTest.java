@@ -156,7 +156,7 @@ class EventLimitsTest {
         WorkflowServiceStubs stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder()
                 .setTarget(System.getProperty("stepwise.test.temporal-target")).build());
         try {
-            AuthoredWorkflow workflow = WorkflowClient.newInstance(stubs)
+            AuthoredWorkflow workflow = WorkflowClient.newInstance(stubs, io.stepwise.bootstrap.testing.TestKeys.clientOptions().build())
                     .newWorkflowStub(AuthoredWorkflow.class, RuntimeContract.workflowId(run));
             for (int i = 0; i < 2; i++) {
                 operator().body("{\"event\": \"noise\", \"payload\": {\"n\": " + i + "}}")

@@ -69,14 +69,20 @@ class RunApiTest {
                 .header("Location", notNullValue()).extract().path("id");
     }
 
+    /** A secret input's raw value as replay and resume read it: sealed in runs.secret_inputs (docs/security.md). */
     private String rawInput(String runId, String name) {
-        try (var c = db.getConnection(); var s = c.prepareStatement("SELECT inputs->>? FROM runs WHERE id = ?")) {
+        try (var c = db.getConnection(); var s = c.prepareStatement("SELECT inputs->>?, secret_inputs FROM runs WHERE id = ?")) {
             s.setString(1, name);
             s.setObject(2, java.util.UUID.fromString(runId));
             try (var rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
+                if (!rs.next()) {
+                    return null;
+                }
+                assertThat(rs.getString(1)).as("runs.inputs holds the secret redacted").isEqualTo("[REDACTED]");
+                String opened = io.stepwise.bootstrap.testing.TestKeys.keyring().openText(rs.getString(2));
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(opened).path(name).asText();
             }
-        } catch (java.sql.SQLException e) {
+        } catch (java.sql.SQLException | java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -79,8 +79,10 @@ class SecretsAtRestTest {
         // written redacted by the interpreter, not only shown redacted by the API
         assertThat(column("SELECT output::text FROM steps WHERE run_id = ? AND path = 'say'", run))
                 .isEqualTo("\"ann has [REDACTED]\"");
-        assertThat(column("SELECT output_sealed FROM steps WHERE run_id = ? AND path = 'say'", run))
-                .startsWith("v1:").doesNotContain(token);
+        String sealed = column("SELECT output_sealed FROM steps WHERE run_id = ? AND path = 'say'", run);
+        assertThat(sealed).startsWith("v1:").doesNotContain(token);
+        assertThat(io.stepwise.bootstrap.testing.TestKeys.keyring().openText(sealed))
+                .as("what a resume hands on").isEqualTo("\"ann has " + token + "\"");
         assertThat(column("SELECT output::text FROM runs WHERE id = ?", run)).contains("ann has [REDACTED]")
                 .doesNotContain(token);
 

@@ -58,6 +58,8 @@ public sealed interface ProjectionChange {
                         RunError error, int attempts, JsonNode sealedOutput) implements ProjectionChange {
         @JsonCreator
         public StepFinished {
+            // JSON null reads back as a NullNode: no sealed output is null, never a sealed "null"
+            sealedOutput = sealedOutput == null || sealedOutput.isNull() ? null : sealedOutput;
         }
 
         public StepFinished(String runId, int attempt, String at, String stepPath, StepStatus status, JsonNode output,
