@@ -188,7 +188,7 @@ class RunApiTest {
     @Test
     void readinessCoversDatabaseAndTemporalAndReportsLiveWorkers() {
         given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", org.hamcrest.Matchers.hasItems("temporal", "workflow-workers"))
+                .body("checks.name", org.hamcrest.Matchers.hasItems("database", "temporal", "workflow-workers"))
                 .body("checks.find { it.name == 'temporal' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'workflow-workers' }.data.queue", equalTo("stepwise-authored"));
     }
