@@ -18,7 +18,8 @@ LOGS="$STEPWISE_HOME/logs"
 API_JAR="$ROOT/api-server/target/quarkus-app/quarkus-run.jar"
 WORKER_JAR="$ROOT/workflow-worker/target/quarkus-app/quarkus-run.jar"
 DEVSTACK_CP="$ROOT/deploy/target/devstack.jar:$ROOT/deploy/target/lib/*"
-mkdir -p "$KEYS" "$PIDS" "$LOGS"
+# $KEYS is made by DevKeys, 0700 with its secrets 0600 from the start
+mkdir -p "$PIDS" "$LOGS"
 
 say() { printf 'run.sh: %s\n' "$*"; }
 
@@ -136,8 +137,9 @@ QUARKUS_HTTP_PORT="$WORKER_PORT_BASE" java -jar "$WORKER_JAR" >"$LOGS/worker.log
 echo $! >"$PIDS/worker.pid"
 wait_for "http://127.0.0.1:$WORKER_PORT_BASE/q/health/ready" 120 "workflow-worker"
 
-token --role admin --ttl 24h >"$STEPWISE_HOME/dev-token"
-chmod 600 "$STEPWISE_HOME/dev-token"
+# 0600 from the start: the umask applies when the file is created
+rm -f "$STEPWISE_HOME/dev-token"
+(umask 077 && token --role admin --ttl 24h >"$STEPWISE_HOME/dev-token")
 cat <<MSG
 
 Stepwise is running.
