@@ -26,7 +26,7 @@ openssl pkey -in "$work/private.pem" -pubout -out "$work/public.pem"
 b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 now=$(date +%s)
 header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64)
-payload=$(printf '{"iss":"https://stepwise.bench","sub":"bench","groups":["stepwise.admin"],"iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64)
+payload=$(printf '{"iss":"https://stepwise.bench","aud":"stepwise-api","sub":"bench","groups":["stepwise.admin"],"iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64)
 signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/private.pem" -binary | b64)
 token="$header.$payload.$signature"
 

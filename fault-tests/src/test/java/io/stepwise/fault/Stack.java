@@ -47,6 +47,8 @@ final class Stack implements AutoCloseable {
     static final Path API_JAR = ROOT.resolve("api-server/target/quarkus-app/quarkus-run.jar");
     static final Path WORKER_JAR = ROOT.resolve("workflow-worker/target/quarkus-app/quarkus-run.jar");
     static final String ISSUER = "https://stepwise.local";
+    /** The api-server's default {@code mp.jwt.verify.audiences}. */
+    static final String AUDIENCE = "stepwise-api";
 
     final Path home;
     final Path pgData;
@@ -377,8 +379,8 @@ final class Stack implements AutoCloseable {
     }
 
     /**
-     * An RS256 JWT signed with this stack's key: issuer {@link #ISSUER}, {@code sub} and {@code upn} the
-     * subject, {@code groups} the one group (stepwise.viewer, stepwise.operator or stepwise.admin). A
+     * An RS256 JWT signed with this stack's key: issuer {@link #ISSUER}, audience {@link #AUDIENCE},
+     * {@code sub} and {@code upn} the subject, {@code groups} the one group (stepwise.viewer, stepwise.operator or stepwise.admin). A
      * positive ttl is valid from now for that many seconds; zero or negative gives a token that has
      * already expired (exp that many seconds ago, at least one, and iat an hour before exp).
      */
@@ -388,6 +390,7 @@ final class Stack implements AutoCloseable {
         long iat = ttlSeconds > 0 ? now : exp - 3600;
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", ISSUER);
+        claims.put("aud", AUDIENCE);
         claims.put("sub", subject);
         claims.put("upn", subject);
         claims.put("groups", List.of(group));

@@ -215,6 +215,30 @@ class SecurityTest {
     }
 
     @Test
+    void tokenForAnotherAudienceIs401AndProblemJson() {
+        for (String token : List.of(TestTokens.wrongAudience(ADMIN), TestTokens.withoutAudience(ADMIN))) {
+            Response response = bearer(token).get("/api/v1/workflows");
+            assertUnauthenticated(response);
+            response.then().contentType(startsWith(PROBLEM)).body("status", equalTo(401));
+            assertUnauthenticated(bearer(token).delete("/api/v1/workflows/" + EXISTING));
+        }
+
+        as(VIEWER).get("/api/v1/workflows/" + EXISTING).then().body("status", equalTo("ACTIVE"));
+    }
+
+    @Test
+    void tokenIssuedLongerAgoThanTheMaximumAgeIs401EvenBeforeItExpires() {
+        Response response = bearer(TestTokens.issuedTooLongAgo(ADMIN)).get("/api/v1/workflows");
+        assertUnauthenticated(response);
+        response.then().contentType(startsWith(PROBLEM)).body("status", equalTo(401));
+        assertUnauthenticated(bearer(TestTokens.issuedTooLongAgo(ADMIN)).delete("/api/v1/workflows/" + EXISTING));
+
+        // the boundary is the age, not the lifetime: 23 h old is still accepted
+        bearer(TestTokens.issuedWithinTheMaximumAge(VIEWER)).get("/api/v1/workflows").then().statusCode(200);
+        as(VIEWER).get("/api/v1/workflows/" + EXISTING).then().body("status", equalTo("ACTIVE"));
+    }
+
+    @Test
     void unsignedTokenWithAlgNoneIs401() {
         assertUnauthenticated(bearer(TestTokens.unsigned(ADMIN)).get("/api/v1/workflows"));
         assertUnauthenticated(bearer(TestTokens.unsigned(ADMIN)).contentType(YAML).queryParam("pack", "sec-unsigned")
@@ -227,7 +251,8 @@ class SecurityTest {
     void tokenSignedWithAnotherKeyIs401() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        String foreign = Jwt.issuer(StepwiseTestResource.ISSUER).subject("mallory").groups(Set.of(ADMIN))
+        String foreign = Jwt.issuer(StepwiseTestResource.ISSUER).audience(StepwiseTestResource.AUDIENCE)
+                .subject("mallory").groups(Set.of(ADMIN))
                 .expiresIn(3600).sign(generator.generateKeyPair().getPrivate());
 
         assertUnauthenticated(bearer(foreign).get("/api/v1/workflows"));
