@@ -282,6 +282,20 @@ class SecurityTest {
         assertThat(basic.statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void anEndpointWithoutARoleAnnotationIsClosedToEveryone() {
+        // io.stepwise.api.testing.UnannotatedResource: @GET with no @RolesAllowed, @PermitAll or @DenyAll
+        String path = "/api/v1/test-only/unannotated";
+        Response anonymous = given().get(path);
+        assertUnauthenticated(anonymous);
+        anonymous.then().contentType(startsWith(PROBLEM));
+        for (String role : List.of(VIEWER, OPERATOR, ADMIN)) {
+            Response response = as(role).get(path);
+            assertForbidden(response);
+            assertThat(response.asString()).doesNotContain("anyone may read this");
+        }
+    }
+
     // ---------------------------------------------------------------- public endpoints
 
     @Test
