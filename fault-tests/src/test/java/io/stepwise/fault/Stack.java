@@ -125,6 +125,8 @@ final class Stack implements AutoCloseable {
         final String name;
         final Path jar;
         final int port;
+        /** Health and metrics: the management interface, apart from the API's port. */
+        final int managementPort;
         final Map<String, String> extraEnv;
         final Path log;
         Process process;
@@ -133,6 +135,7 @@ final class Stack implements AutoCloseable {
             this.name = name;
             this.jar = jar;
             this.port = freePort();
+            this.managementPort = freePort();
             this.extraEnv = extraEnv;
             this.log = logs.resolve(name + ".log");
         }
@@ -150,6 +153,8 @@ final class Stack implements AutoCloseable {
             env.put("STEPWISE_PORT", Integer.toString(port));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+            env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
             env.put("STEPWISE_TEMPORAL_COMPRESSION", "none");
             env.put("STEPWISE_WORKER_STICKY_EXECUTION", "false");
             env.putAll(extraEnv);
@@ -167,7 +172,7 @@ final class Stack implements AutoCloseable {
                 throw new IllegalStateException(name + " exited " + process.exitValue() + "\n" + tail(log, 60));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(managementBase() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 return r.statusCode() == 200;
             } catch (Exception e) {
@@ -177,6 +182,10 @@ final class Stack implements AutoCloseable {
 
         String base() {
             return "http://127.0.0.1:" + port;
+        }
+
+        String managementBase() {
+            return "http://127.0.0.1:" + managementPort;
         }
 
         /** kill -9 (destroyForcibly is SIGKILL on Linux), then proof from ProcessHandle that it is gone. */
