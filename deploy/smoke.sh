@@ -2,9 +2,9 @@
 # Smoke test of a whole Stepwise stack (ARCHITECTURE.md, "Production shape").
 #   deploy/smoke.sh           the compose stack (deploy/compose.yaml): up, checks, down
 #   deploy/smoke.sh --local   the stack ./run.sh starts (no Docker engine needed): start, checks, stop
-# Checks: health, a token, resync, a run of demo.hello-approval (HTTP call, transform, a durable timer,
-# an event wait) that waits, is signaled and SUCCEEDS with the expected output; a second worker of
-# another owner is refused (exit code 10); on teardown no process of the stack is left.
+# Checks: health on the management port (and not on the API's), a token, resync, a run of
+# demo.hello-approval (HTTP call, transform, a durable timer, an event wait) that waits, is signaled
+# and SUCCEEDS with the expected output; a second worker of another owner is refused (exit code 10); on teardown no process of the stack is left.
 # Exit code 0 when every check passes; otherwise 1 with a message that says which check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +27,12 @@ fail() {
 # ---------------------------------------------------------------- the two ways to have a stack
 if [ "$MODE" = local ]; then
   export STEPWISE_HOME="$work/home" STEPWISE_PORT="${SMOKE_PORT:-18090}" STEPWISE_WORKER_PORT="${SMOKE_WORKER_PORT:-18091}" \
+         STEPWISE_MANAGEMENT_PORT="${SMOKE_MANAGEMENT_PORT:-18092}" \
+         STEPWISE_WORKER_MANAGEMENT_PORT="${SMOKE_WORKER_MANAGEMENT_PORT:-18093}" \
          STEPWISE_DEV_PG_PORT="${SMOKE_PG_PORT:-54339}" STEPWISE_DEV_TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-17233}"
   BASE="http://127.0.0.1:$STEPWISE_PORT"
-  HEALTH_URL_FOR_WORKER="$BASE/q/health/live"
+  HEALTH="http://127.0.0.1:$STEPWISE_MANAGEMENT_PORT"
+  HEALTH_URL_FOR_WORKER="$HEALTH/q/health/live"
 
   diagnostics() {
     echo "--- run.sh output"; cat "$work/run.out" 2>/dev/null || true
@@ -49,7 +52,8 @@ if [ "$MODE" = local ]; then
   token() { cat "$STEPWISE_HOME/dev-token"; }
   intruder() { # a worker of another owner, in the foreground: prints its exit code
     set +e
-    STEPWISE_WORKER_OWNER=intruder STEPWISE_WORKER_PORT=0 timeout 120 ./run.sh worker >"$work/intruder.log" 2>&1
+    STEPWISE_WORKER_OWNER=intruder STEPWISE_WORKER_PORT=0 STEPWISE_WORKER_MANAGEMENT_PORT=0 \
+      timeout 120 ./run.sh worker >"$work/intruder.log" 2>&1
     echo $?
     set -e
   }
@@ -69,11 +73,13 @@ if [ "$MODE" = local ]; then
 else
   command -v docker >/dev/null && docker info >/dev/null 2>&1 \
     || fail "no Docker engine answers here; use deploy/smoke.sh --local for the stack ./run.sh starts"
-  export STEPWISE_PORT="${SMOKE_PORT:-18090}" STEPWISE_TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-17233}"
+  export STEPWISE_PORT="${SMOKE_PORT:-18090}" STEPWISE_TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-17233}" \
+         STEPWISE_MANAGEMENT_PORT="${SMOKE_MANAGEMENT_PORT:-18092}"
   export STEPWISE_JWT_PUBLIC_KEY_FILE="$work/keys/public.pem"
   COMPOSE=(docker compose -f deploy/compose.yaml -p "stepwise-smoke-$$")
   BASE="http://127.0.0.1:$STEPWISE_PORT"
-  HEALTH_URL_FOR_WORKER="http://api-server:8080/q/health/live"
+  HEALTH="http://127.0.0.1:$STEPWISE_MANAGEMENT_PORT"
+  HEALTH_URL_FOR_WORKER="http://api-server:9000/q/health/live"
   DEVKEYS_CP="$ROOT/deploy/target/devstack.jar:$ROOT/deploy/target/lib/*"
 
   diagnostics() { "${COMPOSE[@]}" ps -a; "${COMPOSE[@]}" logs --tail 60; }
@@ -103,9 +109,13 @@ json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.arg
 
 step "starting the $MODE stack"
 up
-curl -sf "$BASE/q/health/ready" >/dev/null || fail "$BASE/q/health/ready is not ready"
-curl -sf "$BASE/q/health/ready" | json "[c['name'] for c in d['checks'] if c['status'] != 'UP']" | grep -qx '\[\]' \
-  || fail "a readiness check is down: $(curl -s "$BASE/q/health/ready")"
+curl -sf "$HEALTH/q/health/ready" >/dev/null || fail "$HEALTH/q/health/ready is not ready"
+curl -sf "$HEALTH/q/health/ready" | json "[c['name'] for c in d['checks'] if c['status'] != 'UP']" | grep -qx '\[\]' \
+  || fail "a readiness check is down: $(curl -s "$HEALTH/q/health/ready")"
+for path in /q/health/ready /q/metrics; do
+  code="$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")"
+  [ "$code" = 404 ] || fail "the API's port answers $path with $code, not 404"
+done
 TOKEN="$(token)"
 [ -n "$TOKEN" ] || fail "no token"
 API="$BASE/api/v1"
