@@ -44,7 +44,14 @@ public final class DevKeys {
         Path dir = Path.of(args[1]);
         switch (args[0]) {
             case "keys" -> keys(dir);
-            case "token" -> System.out.println(token(dir, args[2], Duration.parse("PT" + args[3].toUpperCase())));
+            case "token" -> {
+                Duration ttl = Duration.parse("PT" + args[3].toUpperCase());
+                if (ttl.compareTo(maxTokenAge()) > 0) {
+                    System.err.println("note: the api-server refuses a token " + maxTokenAge().toSeconds()
+                            + " s after its iat (STEPWISE_JWT_MAX_TOKEN_AGE), whatever its exp");
+                }
+                System.out.println(token(dir, args[2], ttl));
+            }
             default -> throw new IllegalArgumentException("usage: DevKeys keys <dir> | token <dir> <role> <ttl>");
         }
     }
@@ -89,6 +96,12 @@ public final class DevKeys {
         } catch (FileAlreadyExistsException e) {
             throw new FileAlreadyExistsException(file.toString(), null, "a secret is never overwritten");
         }
+    }
+
+    /** The api-server's default {@code mp.jwt.verify.token.age}, or {@code STEPWISE_JWT_MAX_TOKEN_AGE} (seconds). */
+    static Duration maxTokenAge() {
+        String configured = System.getenv("STEPWISE_JWT_MAX_TOKEN_AGE");
+        return Duration.ofSeconds(configured == null || configured.isBlank() ? 86_400 : Long.parseLong(configured.strip()));
     }
 
     static String audience() {

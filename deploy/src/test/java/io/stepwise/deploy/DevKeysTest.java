@@ -76,6 +76,19 @@ class DevKeysTest {
     }
 
     @Test
+    void theDevDefaultsAreTheApiServersDefaults() throws Exception {
+        Path base = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
+        Path root = Files.isDirectory(base.resolve("api-server")) ? base : base.getParent();
+        String config = Files.readString(root.resolve("api-server/src/main/resources/application.properties"));
+        assertThat(config).contains("mp.jwt.verify.audiences=${STEPWISE_JWT_AUDIENCE:" + DevKeys.AUDIENCE + "}")
+                .contains("mp.jwt.verify.issuer=${STEPWISE_JWT_ISSUER:" + DevKeys.ISSUER + "}");
+        if (System.getenv("STEPWISE_JWT_MAX_TOKEN_AGE") == null) {
+            assertThat(config).contains("mp.jwt.verify.token.age=${STEPWISE_JWT_MAX_TOKEN_AGE:"
+                    + DevKeys.maxTokenAge().toSeconds() + "}");
+        }
+    }
+
+    @Test
     void aDevTokenCarriesIssuerAudienceAndAgeAndVerifiesWithThePublicKey(@TempDir Path home) throws Exception {
         Path keys = home.resolve("keys");
         DevKeys.keys(keys);
