@@ -2,10 +2,15 @@ package io.stepwise.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.testserver.TestServer;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,7 +62,8 @@ final class Stack implements AutoCloseable {
     final int pgPort = freePort();
     final int temporalPort = freePort();
     EmbeddedPostgres postgres;
-    TestServer.PortBoundTestServer temporal;
+    TestServicesStarter temporalServices;
+    Server temporal;
     final Map<String, Service> services = new LinkedHashMap<>();
     private PrivateKey key;
     private String token;
@@ -82,7 +88,7 @@ final class Stack implements AutoCloseable {
 
     void startPostgres() throws Exception {
         postgres = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false)
-                .setPort(pgPort).start();
+                .setPort(pgPort).setServerConfig("listen_addresses", "127.0.0.1").start();
         try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
              Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'stepwise'")) {
@@ -100,14 +106,27 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    void startTemporal() {
-        temporal = TestServer.createPortBoundServer(temporalPort, true);
+    /** Temporal's test services on 127.0.0.1 only (TestServer.createPortBoundServer listens on every interface). */
+    void startTemporal() throws IOException {
+        temporalServices = new TestServicesStarter(true, 0);
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", temporalPort),
+                InsecureServerCredentials.create());
+        GRPCServerHelper.registerServicesAndHealthChecks(temporalServices.getServices(), builder);
+        temporal = builder.build().start();
     }
 
     void stopTemporal() {
         if (temporal != null) {
-            temporal.close();
+            temporal.shutdown();
+            try {
+                temporal.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            temporalServices.close();
+            temporal.shutdownNow();
             temporal = null;
+            temporalServices = null;
         }
     }
 
