@@ -9,6 +9,12 @@ ROOT="$PWD"
 export STEPWISE_HOME="${STEPWISE_HOME:-$ROOT/.stepwise}"
 PORT="${STEPWISE_PORT:-8080}"
 WORKER_PORT_BASE="${STEPWISE_WORKER_PORT:-8081}"
+# health and metrics: the services' management interfaces, apart from the API
+MANAGEMENT_PORT="${STEPWISE_MANAGEMENT_PORT:-9000}"
+WORKER_MANAGEMENT_PORT="${STEPWISE_WORKER_MANAGEMENT_PORT:-9001}"
+# every port this script opens listens on loopback only; STEPWISE_BIND=0.0.0.0 opens them to the network
+BIND="${STEPWISE_BIND:-127.0.0.1}"
+case "$BIND" in 0.0.0.0|::|127.0.0.1) HOST=127.0.0.1 ;; *) HOST="$BIND" ;; esac
 PG_PORT="${STEPWISE_DEV_PG_PORT:-54329}"
 TEMPORAL_PORT="${STEPWISE_DEV_TEMPORAL_PORT:-7233}"
 PACKS="${STEPWISE_PACKS_DIR:-$ROOT/deploy/packs}"
@@ -18,7 +24,8 @@ LOGS="$STEPWISE_HOME/logs"
 API_JAR="$ROOT/api-server/target/quarkus-app/quarkus-run.jar"
 WORKER_JAR="$ROOT/workflow-worker/target/quarkus-app/quarkus-run.jar"
 DEVSTACK_CP="$ROOT/deploy/target/devstack.jar:$ROOT/deploy/target/lib/*"
-mkdir -p "$KEYS" "$PIDS" "$LOGS"
+# $KEYS is made by DevKeys, 0700 with its secrets 0600 from the start
+mkdir -p "$PIDS" "$LOGS"
 
 say() { printf 'run.sh: %s\n' "$*"; }
 
@@ -36,8 +43,8 @@ build_if_needed() {
   fi
 }
 
-db_url() { echo "${STEPWISE_DB_URL:-jdbc:postgresql://127.0.0.1:$PG_PORT/stepwise}"; }
-temporal_target() { echo "${STEPWISE_TEMPORAL_TARGET:-127.0.0.1:$TEMPORAL_PORT}"; }
+db_url() { echo "${STEPWISE_DB_URL:-jdbc:postgresql://$HOST:$PG_PORT/stepwise}"; }
+temporal_target() { echo "${STEPWISE_TEMPORAL_TARGET:-$HOST:$TEMPORAL_PORT}"; }
 
 service_env() {
   if [ -z "${STEPWISE_TEMPORAL_TARGET:-}" ]; then
@@ -50,6 +57,7 @@ service_env() {
   export STEPWISE_JWT_PUBLIC_KEY="file:$KEYS/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.local"
   # payload and at-rest encryption (docs/security.md); STEPWISE_KEYS, when set, wins over the file
   export STEPWISE_KEYS_FILE="${STEPWISE_KEYS_FILE:-$KEYS/payload.keys}"
+  export QUARKUS_HTTP_HOST="$BIND" QUARKUS_MANAGEMENT_HOST="$BIND"
   # Temporal runs on this host: compressing every call costs CPU and saves nothing
   export STEPWISE_TEMPORAL_COMPRESSION="${STEPWISE_TEMPORAL_COMPRESSION:-none}"
 }
@@ -100,7 +108,8 @@ case "${1:-}" in
   token) shift; token "$@"; exit 0 ;;
   worker)
     service_env
-    export QUARKUS_HTTP_PORT="${STEPWISE_WORKER_PORT:-0}"
+    # free ports unless told: the stack's own worker holds the default ones
+    export QUARKUS_HTTP_PORT="${STEPWISE_WORKER_PORT:-0}" QUARKUS_MANAGEMENT_PORT="${STEPWISE_WORKER_MANAGEMENT_PORT:-0}"
     exec java -jar "$WORKER_JAR" ;;
   "") ;;
   *) echo "usage: ./run.sh [token --role ROLE [--ttl 1h] | worker]" >&2; exit 2 ;;
@@ -122,7 +131,7 @@ if [ -z "${STEPWISE_DB_URL:-}" ] || [ -z "${STEPWISE_TEMPORAL_TARGET:-}" ]; then
     kill -TERM "$old" 2>/dev/null && sleep 2 || true
     rm -f "$STEPWISE_HOME/postgres/postmaster.pid"
   fi
-  java -cp "$DEVSTACK_CP" io.stepwise.deploy.DevStack "$STEPWISE_HOME" "$PG_PORT" "$TEMPORAL_PORT" \
+  java -cp "$DEVSTACK_CP" io.stepwise.deploy.DevStack "$STEPWISE_HOME" "$PG_PORT" "$TEMPORAL_PORT" "$BIND" \
     >"$LOGS/devstack.log" 2>&1 &
   echo $! >"$PIDS/devstack.pid"
   for _ in $(seq 1 240); do [ -f "$STEPWISE_HOME/devstack.ready" ] && break; sleep 0.5; done
@@ -130,28 +139,32 @@ if [ -z "${STEPWISE_DB_URL:-}" ] || [ -z "${STEPWISE_TEMPORAL_TARGET:-}" ]; then
 fi
 
 service_env
-STEPWISE_PACKS_DIR="$PACKS" STEPWISE_PORT="$PORT" java -jar "$API_JAR" >"$LOGS/api.log" 2>&1 &
+STEPWISE_PACKS_DIR="$PACKS" STEPWISE_PORT="$PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
+  java -jar "$API_JAR" >"$LOGS/api.log" 2>&1 &
 echo $! >"$PIDS/api.pid"
-wait_for "http://127.0.0.1:$PORT/q/health/ready" 120 "api-server"
+wait_for "http://$HOST:$MANAGEMENT_PORT/q/health/ready" 120 "api-server"
 
-QUARKUS_HTTP_PORT="$WORKER_PORT_BASE" java -jar "$WORKER_JAR" >"$LOGS/worker.log" 2>&1 &
+QUARKUS_HTTP_PORT="$WORKER_PORT_BASE" QUARKUS_MANAGEMENT_PORT="$WORKER_MANAGEMENT_PORT" \
+  java -jar "$WORKER_JAR" >"$LOGS/worker.log" 2>&1 &
 echo $! >"$PIDS/worker.pid"
-wait_for "http://127.0.0.1:$WORKER_PORT_BASE/q/health/ready" 120 "workflow-worker"
+wait_for "http://$HOST:$WORKER_MANAGEMENT_PORT/q/health/ready" 120 "workflow-worker"
 
-token --role admin --ttl 24h >"$STEPWISE_HOME/dev-token"
-chmod 600 "$STEPWISE_HOME/dev-token"
+# 0600 from the start: the umask applies when the file is created
+rm -f "$STEPWISE_HOME/dev-token"
+(umask 077 && token --role admin --ttl 24h >"$STEPWISE_HOME/dev-token")
 demo_note=""
-if [ "$PORT" != 8080 ] && grep -qs 'http://127.0.0.1:8080/q/health/live' "$PACKS/demo/workflows/hello-approval.yaml"; then
+if [ "$MANAGEMENT_PORT" != 9000 ] && grep -qs 'http://127.0.0.1:9000/q/health/live' "$PACKS/demo/workflows/hello-approval.yaml"; then
   demo_note="
-  (its check step calls the fixed http://127.0.0.1:8080/q/health/live; on port $PORT, edit that URL in
-   $PACKS/demo/workflows/hello-approval.yaml, or the step fails)"
+  (its check step calls the fixed http://127.0.0.1:9000/q/health/live; with the management port on
+   $MANAGEMENT_PORT, edit that URL in $PACKS/demo/workflows/hello-approval.yaml, or the step fails)"
 fi
 cat <<MSG
 
 Stepwise is running.
-  console:    http://127.0.0.1:$PORT/#token=$(cat "$STEPWISE_HOME/dev-token")
+  console:    http://$HOST:$PORT/#token=$(cat "$STEPWISE_HOME/dev-token")
               (signs in as the dev admin; the token stays in the address's fragment, never sent to the server)
-  API:        http://127.0.0.1:$PORT/api/v1   (OpenAPI: http://127.0.0.1:$PORT/q/openapi)
+  API:        http://$HOST:$PORT/api/v1   (OpenAPI: http://$HOST:$PORT/q/openapi)
+  health:     http://$HOST:$MANAGEMENT_PORT/q/health/ready   (metrics: /q/metrics; the worker's on port $WORKER_MANAGEMENT_PORT)
   token:      $STEPWISE_HOME/dev-token  (admin; ./run.sh token --role operator for another)
               $(cat "$STEPWISE_HOME/dev-token")
   logs:       $LOGS
@@ -159,7 +172,7 @@ Stepwise is running.
 Launch the example:
   curl -s -X POST -H "Authorization: Bearer \$(cat $STEPWISE_HOME/dev-token)" -H 'Content-Type: application/json' \\
        -d '{"inputs": {"ticket": "T-1"}}' \\
-       http://127.0.0.1:$PORT/api/v1/workflows/demo.hello-approval/runs$demo_note
+       http://$HOST:$PORT/api/v1/workflows/demo.hello-approval/runs$demo_note
 
 Ctrl-C stops everything.
 MSG

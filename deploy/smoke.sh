@@ -2,9 +2,9 @@
 # Smoke test of a whole Stepwise stack (ARCHITECTURE.md, "Production shape").
 #   deploy/smoke.sh           the compose stack (deploy/compose.yaml): up, checks, down
 #   deploy/smoke.sh --local   the stack ./run.sh starts (no Docker engine needed): start, checks, stop
-# Checks: health, a token, resync, a run of demo.hello-approval (HTTP call, transform, a durable timer,
-# an event wait) that waits, is signaled and SUCCEEDS with the expected output; a second worker of
-# another owner is refused (exit code 10); on teardown no process of the stack is left.
+# Checks: health on the management port (and not on the API's), a token, resync, a run of
+# demo.hello-approval (HTTP call, transform, a durable timer, an event wait) that waits, is signaled
+# and SUCCEEDS with the expected output; a second worker of another owner is refused (exit code 10); on teardown no process of the stack is left.
 # Exit code 0 when every check passes; otherwise 1 with a message that says which check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,11 +27,14 @@ fail() {
 # ---------------------------------------------------------------- the two ways to have a stack
 if [ "$MODE" = local ]; then
   export STEPWISE_HOME="$work/home" STEPWISE_PORT="${SMOKE_PORT:-18090}" STEPWISE_WORKER_PORT="${SMOKE_WORKER_PORT:-18091}" \
+         STEPWISE_MANAGEMENT_PORT="${SMOKE_MANAGEMENT_PORT:-18092}" \
+         STEPWISE_WORKER_MANAGEMENT_PORT="${SMOKE_WORKER_MANAGEMENT_PORT:-18093}" \
          STEPWISE_DEV_PG_PORT="${SMOKE_PG_PORT:-54339}" STEPWISE_DEV_TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-17233}"
   BASE="http://127.0.0.1:$STEPWISE_PORT"
-  # the demo's check step calls a fixed URL on port 8080: point a copy of the packs at this stack
+  HEALTH="http://127.0.0.1:$STEPWISE_MANAGEMENT_PORT"
+  # the demo's check step calls a fixed URL on the management port 9000: point a copy of the packs at this stack
   source deploy/demo-packs.sh
-  demo_packs_on_port "$STEPWISE_PORT" || fail "could not prepare the demo pack for port $STEPWISE_PORT"
+  demo_packs_on_port "$STEPWISE_MANAGEMENT_PORT" || fail "could not prepare the demo pack for port $STEPWISE_MANAGEMENT_PORT"
 
   diagnostics() {
     echo "--- run.sh output"; cat "$work/run.out" 2>/dev/null || true
@@ -51,7 +54,8 @@ if [ "$MODE" = local ]; then
   token() { cat "$STEPWISE_HOME/dev-token"; }
   intruder() { # a worker of another owner, in the foreground: prints its exit code
     set +e
-    STEPWISE_WORKER_OWNER=intruder STEPWISE_WORKER_PORT=0 timeout 120 ./run.sh worker >"$work/intruder.log" 2>&1
+    STEPWISE_WORKER_OWNER=intruder STEPWISE_WORKER_PORT=0 STEPWISE_WORKER_MANAGEMENT_PORT=0 \
+      timeout 120 ./run.sh worker >"$work/intruder.log" 2>&1
     echo $?
     set -e
   }
@@ -71,12 +75,17 @@ if [ "$MODE" = local ]; then
 else
   command -v docker >/dev/null && docker info >/dev/null 2>&1 \
     || fail "no Docker engine answers here; use deploy/smoke.sh --local for the stack ./run.sh starts"
-  export STEPWISE_PORT="${SMOKE_PORT:-18090}" STEPWISE_TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-17233}"
+  export STEPWISE_PORT="${SMOKE_PORT:-18090}" STEPWISE_TEMPORAL_PORT="${SMOKE_TEMPORAL_PORT:-17233}" \
+         STEPWISE_MANAGEMENT_PORT="${SMOKE_MANAGEMENT_PORT:-18092}"
   export STEPWISE_JWT_PUBLIC_KEY_FILE="$work/keys/public.pem"
   COMPOSE=(docker compose -f deploy/compose.yaml -p "stepwise-smoke-$$")
   BASE="http://127.0.0.1:$STEPWISE_PORT"
-  # the demo's check step calls http://127.0.0.1:8080/q/health/live: inside the worker's container,
-  # the worker's own health endpoint
+  HEALTH="http://127.0.0.1:$STEPWISE_MANAGEMENT_PORT"
+  # the demo's check step calls http://127.0.0.1:9000/q/health/live; inside the worker's container
+  # nothing answers there: a copy of the packs points it at the api-server's management port
+  # (compose mounts STEPWISE_PACKS_HOST_DIR; not run on this machine: no Docker engine)
+  source deploy/demo-packs.sh
+  demo_packs_with_url "http://api-server:9000/q/health/live" || fail "could not prepare the demo pack for compose"
   DEVKEYS_CP="$ROOT/deploy/target/devstack.jar:$ROOT/deploy/target/lib/*"
 
   diagnostics() { "${COMPOSE[@]}" ps -a; "${COMPOSE[@]}" logs --tail 60; }
@@ -106,9 +115,13 @@ json() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.arg
 
 step "starting the $MODE stack"
 up
-curl -sf "$BASE/q/health/ready" >/dev/null || fail "$BASE/q/health/ready is not ready"
-curl -sf "$BASE/q/health/ready" | json "[c['name'] for c in d['checks'] if c['status'] != 'UP']" | grep -qx '\[\]' \
-  || fail "a readiness check is down: $(curl -s "$BASE/q/health/ready")"
+curl -sf "$HEALTH/q/health/ready" >/dev/null || fail "$HEALTH/q/health/ready is not ready"
+curl -sf "$HEALTH/q/health/ready" | json "[c['name'] for c in d['checks'] if c['status'] != 'UP']" | grep -qx '\[\]' \
+  || fail "a readiness check is down: $(curl -s "$HEALTH/q/health/ready")"
+for path in /q/health/ready /q/metrics; do
+  code="$(curl -s -o /dev/null -w '%{http_code}' "$BASE$path")"
+  [ "$code" = 404 ] || fail "the API's port answers $path with $code, not 404"
+done
 TOKEN="$(token)"
 [ -n "$TOKEN" ] || fail "no token"
 API="$BASE/api/v1"

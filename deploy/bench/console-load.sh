@@ -4,7 +4,7 @@
 # opening a console page with the dev token in the fragment, timed from the navigation's start
 # (performance.now() = 0) until the page's content is on screen (its element exists, drawn from the
 # API's answer). The baseline beside it: the same cold browser loading /q/health/live, a one-line
-# JSON document from the same server (the floor: browser start of a navigation, loopback HTTP, paint).
+# JSON document from the same process, on its management port (the floor: browser start of a navigation, loopback HTTP, paint).
 # Target: under 1 s. Needs chromium and chromedriver (Debian's packages), curl and jq.
 # Usage: deploy/bench/console-load.sh [samples per page, default 10]
 set -euo pipefail
@@ -12,12 +12,13 @@ cd "$(dirname "$0")/../.."
 samples="${1:-10}"
 work="$(mktemp -d)"
 export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18290}" STEPWISE_WORKER_PORT="${BENCH_WORKER_PORT:-18291}" \
+       STEPWISE_MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18293}" STEPWISE_WORKER_MANAGEMENT_PORT="${BENCH_WORKER_MANAGEMENT_PORT:-18294}" \
        STEPWISE_DEV_PG_PORT="${BENCH_PG_PORT:-54359}" STEPWISE_DEV_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-17253}"
 driver_port="${BENCH_DRIVER_PORT:-18292}"
 
 source deploy/bench/local-stack.sh
 source deploy/demo-packs.sh
-demo_packs_on_port "$STEPWISE_PORT"
+demo_packs_on_port "$STEPWISE_MANAGEMENT_PORT"
 driver=""
 cleanup() {
   [ -n "$driver" ] && kill "$driver" 2>/dev/null || true
@@ -27,6 +28,7 @@ cleanup() {
 trap cleanup EXIT
 start_local_stack
 base="http://127.0.0.1:$STEPWISE_PORT"
+health="http://127.0.0.1:$STEPWISE_MANAGEMENT_PORT"
 
 # a run to show on the run page: the demo workflow, waiting on its approval
 run_id="$(curl -sf -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -63,14 +65,14 @@ stats() { # label, then the samples
 }
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(chromium --version 2>/dev/null | head -1)"
-load "$base/q/health/live" "body" >/dev/null   # warms the server's code paths, not the browser's cache
+load "$health/q/health/live" "body" >/dev/null   # warms the server's code paths, not the browser's cache
 
 measure() { # label url selector
   local out=()
   for _ in $(seq 1 "$samples"); do out+=("$(load "$2" "$3")"); done
   stats "$1" "${out[@]}"
 }
-measure "baseline /q/health/live" "$base/q/health/live" "body"
+measure "baseline /q/health/live" "$health/q/health/live" "body"
 measure "console /" "$base/#token=$token" "#counts .tiles"
 measure "console /workflows" "$base/workflows#token=$token" "#workflow-list table"
 measure "console /runs" "$base/runs#token=$token" "#run-list table"

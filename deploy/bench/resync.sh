@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-2000}"; repeats="${2:-5}"
 pg_host="${BENCH_PG_HOST:-127.0.0.1}"; pg_port="${BENCH_PG_PORT:-5432}"; pg_user="${BENCH_PG_USER:-postgres}"
-port="${BENCH_PORT:-18080}"
+port="${BENCH_PORT:-18080}"; management_port="${BENCH_MANAGEMENT_PORT:-18081}"
 work="$(mktemp -d)"; db="stepwise_bench_$$"
 server_pid=""
 cleanup() {
@@ -26,7 +26,7 @@ openssl pkey -in "$work/private.pem" -pubout -out "$work/public.pem"
 b64() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
 now=$(date +%s)
 header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64)
-payload=$(printf '{"iss":"https://stepwise.bench","sub":"bench","groups":["stepwise.admin"],"iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64)
+payload=$(printf '{"iss":"https://stepwise.bench","aud":"stepwise-api","sub":"bench","groups":["stepwise.admin"],"iat":%d,"exp":%d}' "$now" $((now + 3600)) | b64)
 signature=$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$work/private.pem" -binary | b64)
 token="$header.$payload.$signature"
 
@@ -49,10 +49,11 @@ generate pack
 STEPWISE_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" STEPWISE_DB_USER="$pg_user" \
 STEPWISE_JWT_PUBLIC_KEY="file:$work/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.bench" \
 STEPWISE_PACKS_DIR="$work/packs" STEPWISE_PACKS_RESYNC_ON_START=false STEPWISE_PORT="$port" \
+STEPWISE_MANAGEMENT_PORT="$management_port" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
   java -jar api-server/target/quarkus-app/quarkus-run.jar >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do
-  curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && break
+  curl -sf "http://127.0.0.1:$management_port/q/health/ready" >/dev/null && break
   sleep 0.5
 done
 

@@ -31,13 +31,16 @@ COPY workflow-worker/target/quarkus-app/quarkus/ /deployments/quarkus/
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError -Djava.util.logging.manager=org.jboss.logmanager.LogManager" \
     JAVA_OPTS_APPEND="" \
     QUARKUS_HTTP_HOST=0.0.0.0 \
-    QUARKUS_HTTP_PORT=8080
+    QUARKUS_HTTP_PORT=8080 \
+    QUARKUS_MANAGEMENT_HOST=0.0.0.0 \
+    QUARKUS_MANAGEMENT_PORT=9001
 
 USER 1001
-EXPOSE 8080
+# health and metrics (the management interface); the worker serves nothing else
+EXPOSE 9001
 
 HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=3 \
-  CMD curl -fsS -o /dev/null "http://127.0.0.1:${QUARKUS_HTTP_PORT:-8080}/q/health/ready" || exit 1
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${QUARKUS_MANAGEMENT_PORT:-9001}/q/health/ready" || exit 1
 
 # exec: java is PID 1 and gets SIGTERM directly (graceful shutdown, lease released).
 ENTRYPOINT ["/bin/sh", "-c", "exec java $JAVA_OPTS $JAVA_OPTS_APPEND -jar /deployments/quarkus-run.jar"]

@@ -43,6 +43,8 @@ class DeployManifestsTest {
     private static final String READY = "/q/health/ready";
     private static final String LIVE = "/q/health/live";
     private static final int HTTP_PORT = 8080;
+    /** Health and metrics: each service's management interface, never the API's port. */
+    private static final Map<String, Integer> MANAGEMENT_PORT = Map.of("api-server", 9000, "workflow-worker", 9001);
     private static final int APP_UID = 1001;
     /** Stopping the JVM and releasing the lease after the activities' grace: what the kubelet must also wait for. */
     private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
@@ -66,8 +68,8 @@ class DeployManifestsTest {
     }
 
     @Test
-    void deploymentsProbeTheHealthEndpointsOnPort8080() {
-        new Checks(DEPLOY).deploymentsProbeHealthOn8080();
+    void deploymentsProbeAndScrapeTheManagementPortAndServeTheApiOn8080() {
+        new Checks(DEPLOY).deploymentsProbeHealthOnManagementPort();
     }
 
     @Test
@@ -145,11 +147,20 @@ class DeployManifestsTest {
                 mutation("a document without metadata.name", "deploy/k8s/configmap.yaml",
                         "  name: stepwise-config\n", "", Checks::k8sDocumentsWellFormed),
                 mutation("readiness on the wrong path", "deploy/k8s/api-server.yaml",
-                        "path: /q/health/ready", "path: /q/health", Checks::deploymentsProbeHealthOn8080),
+                        "path: /q/health/ready", "path: /q/health", Checks::deploymentsProbeHealthOnManagementPort),
                 mutation("liveness on the wrong path", "deploy/k8s/workflow-worker.yaml",
-                        "path: /q/health/live", "path: /healthz", Checks::deploymentsProbeHealthOn8080),
-                mutation("container port other than 8080", "deploy/k8s/api-server.yaml",
-                        "containerPort: 8080", "containerPort: 9090", Checks::deploymentsProbeHealthOn8080),
+                        "path: /q/health/live", "path: /healthz", Checks::deploymentsProbeHealthOnManagementPort),
+                mutation("API container port other than 8080", "deploy/k8s/api-server.yaml",
+                        "containerPort: 8080", "containerPort: 9090", Checks::deploymentsProbeHealthOnManagementPort),
+                mutation("probes on the API's port", "deploy/k8s/api-server.yaml",
+                        "port: management", "port: http", Checks::deploymentsProbeHealthOnManagementPort),
+                mutation("worker management port moved", "deploy/k8s/workflow-worker.yaml",
+                        "containerPort: 9001", "containerPort: 8080", Checks::deploymentsProbeHealthOnManagementPort),
+                mutation("Prometheus scraping the API's port", "deploy/k8s/api-server.yaml",
+                        "prometheus.io/port: \"9000\"", "prometheus.io/port: \"8080\"",
+                        Checks::deploymentsProbeHealthOnManagementPort),
+                mutation("the Service exposing the management port", "deploy/k8s/api-server.yaml",
+                        "      targetPort: http", "      targetPort: management", Checks::deploymentsProbeHealthOnManagementPort),
                 mutation("worker killed before its activities finish", "deploy/k8s/workflow-worker.yaml",
                         "terminationGracePeriodSeconds: 60", "terminationGracePeriodSeconds: 30",
                         Checks::workerTerminationGraceExceedsShutdownGrace),
@@ -200,6 +211,13 @@ class DeployManifestsTest {
                         "USER 1001", "USER root", Checks::dockerfiles),
                 mutation("an image without a health check", "deploy/docker/api-server.Dockerfile",
                         "HEALTHCHECK --interval", "# HEALTHCHECK --interval", Checks::dockerfiles),
+                mutation("an image health check on the API's port", "deploy/docker/api-server.Dockerfile",
+                        "${QUARKUS_MANAGEMENT_PORT:-9000}", "${QUARKUS_HTTP_PORT:-8080}", Checks::dockerfiles),
+                mutation("an image that does not expose its management port", "deploy/docker/workflow-worker.Dockerfile",
+                        "EXPOSE 9001", "EXPOSE 8080", Checks::dockerfiles),
+                mutation("a compose health check on the API's port", "deploy/compose.yaml",
+                        "http://127.0.0.1:9000/q/health/ready", "http://127.0.0.1:8080/q/health/ready",
+                        Checks::composeHealthchecks),
                 mutation("a health check whose tool is not installed", "deploy/docker/api-server.Dockerfile",
                         "install -y --no-install-recommends curl ca-certificates",
                         "install -y --no-install-recommends ca-certificates", Checks::dockerfiles),
@@ -327,25 +345,43 @@ class DeployManifestsTest {
                     .as("both Deployments exist").contains(API, WORKER);
         }
 
-        void deploymentsProbeHealthOn8080() {
+        void deploymentsProbeHealthOnManagementPort() {
             for (String name : List.of(API, WORKER)) {
-                JsonNode container = mainContainer(deployment(name));
+                Doc deployment = deployment(name);
+                JsonNode container = mainContainer(deployment);
+                int management = MANAGEMENT_PORT.get(name.equals(API) ? "api-server" : "workflow-worker");
                 Map<String, Integer> ports = new LinkedHashMap<>();
                 container.path("ports").forEach(p -> ports.put(p.path("name").asText(), p.path("containerPort").asInt()));
-                assertThat(ports.values()).as("%s container ports", name).contains(HTTP_PORT);
-                assertProbe(name, container, "readinessProbe", READY, ports);
-                assertProbe(name, container, "livenessProbe", LIVE, ports);
+                assertThat(ports).as("%s container ports", name).containsEntry("management", management);
+                assertProbe(name, container, "startupProbe", LIVE, ports, management);
+                assertProbe(name, container, "readinessProbe", READY, ports, management);
+                assertProbe(name, container, "livenessProbe", LIVE, ports, management);
+                JsonNode annotations = deployment.node().path("spec").path("template").path("metadata").path("annotations");
+                assertThat(annotations.path("prometheus.io/port").asText()).as("%s scraped on", name)
+                        .isEqualTo(String.valueOf(management));
+                assertThat(annotations.path("prometheus.io/path").asText()).as("%s scraped at", name).isEqualTo("/q/metrics");
             }
+            Map<String, Integer> apiPorts = new LinkedHashMap<>();
+            mainContainer(deployment(API)).path("ports")
+                    .forEach(p -> apiPorts.put(p.path("name").asText(), p.path("containerPort").asInt()));
+            assertThat(apiPorts).as("the API's container ports").containsEntry("http", HTTP_PORT);
+            Doc service = docs().stream().filter(d -> d.kind().equals("Service") && d.name().equals(API)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no Service " + API));
+            service.node().path("spec").path("ports").forEach(p -> {
+                JsonNode target = p.path("targetPort");
+                int number = target.isInt() ? target.asInt() : apiPorts.getOrDefault(target.asText(), -1);
+                assertThat(number).as("the Service %s sends traffic to", API).isEqualTo(HTTP_PORT);
+            });
         }
 
         private static void assertProbe(String deployment, JsonNode container, String probe, String path,
-                                        Map<String, Integer> ports) {
+                                        Map<String, Integer> ports, int expectedPort) {
             JsonNode get = container.path(probe).path("httpGet");
             assertThat(get.isObject()).as("%s has an HTTP %s", deployment, probe).isTrue();
             assertThat(get.path("path").asText()).as("%s %s path", deployment, probe).isEqualTo(path);
             JsonNode port = get.path("port");
             int number = port.isInt() ? port.asInt() : ports.getOrDefault(port.asText(), -1);
-            assertThat(number).as("%s %s port", deployment, probe).isEqualTo(HTTP_PORT);
+            assertThat(number).as("%s %s port", deployment, probe).isEqualTo(expectedPort);
         }
 
         private static JsonNode mainContainer(Doc deployment) {
@@ -585,8 +621,10 @@ class DeployManifestsTest {
                 String joined = test.isArray() ? join(test) : test.asText();
                 assertThat(joined).as("%s healthcheck test", e.getKey()).isNotBlank().doesNotStartWith("NONE");
             });
-            assertThat(join(service("api-server").path("healthcheck").path("test"))).contains(READY);
-            assertThat(join(service("workflow-worker").path("healthcheck").path("test"))).contains(READY);
+            for (String name : List.of("api-server", "workflow-worker")) {
+                assertThat(join(service(name).path("healthcheck").path("test"))).as("%s healthcheck", name)
+                        .contains(":" + MANAGEMENT_PORT.get(name) + READY);
+            }
             assertThat(join(service("postgres").path("healthcheck").path("test"))).contains("pg_isready");
         }
 
@@ -687,7 +725,11 @@ class DeployManifestsTest {
                 assertThat(user).as("%s runs as", file).isNotIn("root", "0").isEqualTo(String.valueOf(APP_UID));
                 List<String> health = args(instructions, "HEALTHCHECK");
                 assertThat(health).as("%s has a HEALTHCHECK", file).hasSize(1);
-                assertThat(health.get(0)).as("%s HEALTHCHECK", file).contains(READY).doesNotStartWith("NONE");
+                int management = MANAGEMENT_PORT.get(module);
+                assertThat(health.get(0)).as("%s HEALTHCHECK", file).contains(READY).doesNotStartWith("NONE")
+                        .contains("${QUARKUS_MANAGEMENT_PORT:-" + management + "}" + READY);
+                assertThat(String.join("\n", args(instructions, "ENV"))).as("%s ENV", file)
+                        .contains("QUARKUS_MANAGEMENT_PORT=" + management, "QUARKUS_MANAGEMENT_HOST=0.0.0.0");
                 String runs = String.join("\n", args(instructions, "RUN"));
                 for (String tool : List.of("curl", "wget")) {
                     if (health.get(0).matches("(?s).*\\bCMD\\s+" + tool + "\\b.*")) {
@@ -695,7 +737,11 @@ class DeployManifestsTest {
                                 .containsPattern("install[^\\n]*\\b" + tool + "\\b");
                     }
                 }
-                assertThat(args(instructions, "EXPOSE")).as("%s EXPOSE", file).contains(String.valueOf(HTTP_PORT));
+                List<String> exposed = args(instructions, "EXPOSE").stream().flatMap(e -> Stream.of(e.split("\\s+"))).toList();
+                assertThat(exposed).as("%s EXPOSE", file).contains(String.valueOf(management));
+                if (module.endsWith("api-server")) {
+                    assertThat(exposed).as("%s EXPOSE", file).contains(String.valueOf(HTTP_PORT));
+                }
                 String copies = String.join("\n", args(instructions, "COPY"));
                 for (String part : List.of("lib/", "app/", "quarkus/", "quarkus-run.jar")) {
                     assertThat(copies).as("%s copies the fast-jar %s", file, part)

@@ -7,11 +7,16 @@ import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The local stack as a new user starts it: {@code ./run.sh} (its own STEPWISE_HOME and free loopback
@@ -31,6 +37,8 @@ class RunShConsoleIT extends ConsoleBase {
     private Path out;
     private Process runSh;
     private int port;
+    /** Every port ./run.sh is told to open: API, worker, both management interfaces, PostgreSQL, Temporal. */
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
     private String link;
 
     @Override
@@ -54,13 +62,16 @@ class RunShConsoleIT extends ConsoleBase {
         Files.createDirectories(home);
         out = home.resolve("run.sh.out");
         port = Stack.freePort();
+        ports.put("STEPWISE_PORT", port);
+        for (String name : List.of("STEPWISE_WORKER_PORT", "STEPWISE_MANAGEMENT_PORT", "STEPWISE_WORKER_MANAGEMENT_PORT",
+                "STEPWISE_DEV_PG_PORT", "STEPWISE_DEV_TEMPORAL_PORT")) {
+            ports.put(name, Stack.freePort());
+        }
         ProcessBuilder pb = new ProcessBuilder("bash", Stack.ROOT.resolve("run.sh").toString());
         Map<String, String> env = pb.environment();
         env.put("STEPWISE_HOME", home.toString());
-        env.put("STEPWISE_PORT", Integer.toString(port));
-        env.put("STEPWISE_WORKER_PORT", Integer.toString(Stack.freePort()));
-        env.put("STEPWISE_DEV_PG_PORT", Integer.toString(Stack.freePort()));
-        env.put("STEPWISE_DEV_TEMPORAL_PORT", Integer.toString(Stack.freePort()));
+        env.remove("STEPWISE_BIND");
+        ports.forEach((name, value) -> env.put(name, Integer.toString(value)));
         pb.redirectErrorStream(true).redirectOutput(out.toFile());
         runSh = pb.start();
         Instant end = Instant.now().plus(Duration.ofMinutes(4));
@@ -130,6 +141,34 @@ class RunShConsoleIT extends ConsoleBase {
         waitFor(By.linkText("demo.hello-approval"));
         assertThat(waitFor(By.id("resync-dry")).isDisplayed()).as("an admin may resync").isTrue();
         shot("runsh-workflows");
+    }
+
+    @Test
+    void everyPortRunShOpensListensOnLoopbackOnly() throws Exception {
+        assumeTrue(ListeningSockets.readable(), "needs Linux's /proc/net/tcp");
+        for (Map.Entry<String, Integer> p : ports.entrySet()) {
+            assertThat(ListeningSockets.addresses(p.getValue())).as("%s (%d) listens on", p.getKey(), p.getValue())
+                    .isNotEmpty().containsOnly("127.0.0.1");
+        }
+    }
+
+    @Test
+    void healthAndMetricsAnswerOnTheManagementPortsNotTheApi() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String api = base();
+        String management = "http://127.0.0.1:" + ports.get("STEPWISE_MANAGEMENT_PORT");
+        String workerManagement = "http://127.0.0.1:" + ports.get("STEPWISE_WORKER_MANAGEMENT_PORT");
+        assertThat(status(http, api + "/q/health/ready")).isEqualTo(404);
+        assertThat(status(http, api + "/q/metrics")).isEqualTo(404);
+        assertThat(status(http, management + "/q/health/ready")).isEqualTo(200);
+        assertThat(status(http, management + "/q/metrics")).isEqualTo(200);
+        assertThat(status(http, workerManagement + "/q/health/ready")).isEqualTo(200);
+        assertThat(status(http, workerManagement + "/q/metrics")).isEqualTo(200);
+    }
+
+    private static int status(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test

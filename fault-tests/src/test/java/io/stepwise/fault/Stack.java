@@ -2,10 +2,15 @@ package io.stepwise.fault;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.temporal.testserver.TestServer;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.temporal.internal.testservice.GRPCServerHelper;
+import io.temporal.internal.testservice.TestServicesStarter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +52,8 @@ final class Stack implements AutoCloseable {
     static final Path API_JAR = ROOT.resolve("api-server/target/quarkus-app/quarkus-run.jar");
     static final Path WORKER_JAR = ROOT.resolve("workflow-worker/target/quarkus-app/quarkus-run.jar");
     static final String ISSUER = "https://stepwise.local";
+    /** The api-server's default {@code mp.jwt.verify.audiences}. */
+    static final String AUDIENCE = "stepwise-api";
 
     final Path home;
     final Path pgData;
@@ -55,7 +62,8 @@ final class Stack implements AutoCloseable {
     final int pgPort = freePort();
     final int temporalPort = freePort();
     EmbeddedPostgres postgres;
-    TestServer.PortBoundTestServer temporal;
+    TestServicesStarter temporalServices;
+    Server temporal;
     final Map<String, Service> services = new LinkedHashMap<>();
     private PrivateKey key;
     /** The payload keyring both services get in STEPWISE_KEYS (docs/security.md); generated per stack. */
@@ -82,7 +90,7 @@ final class Stack implements AutoCloseable {
 
     void startPostgres() throws Exception {
         postgres = EmbeddedPostgres.builder().setDataDirectory(pgData).setCleanDataDirectory(false)
-                .setPort(pgPort).start();
+                .setPort(pgPort).setServerConfig("listen_addresses", "127.0.0.1").start();
         try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
              Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = 'stepwise'")) {
@@ -100,14 +108,27 @@ final class Stack implements AutoCloseable {
         }
     }
 
-    void startTemporal() {
-        temporal = TestServer.createPortBoundServer(temporalPort, true);
+    /** Temporal's test services on 127.0.0.1 only (TestServer.createPortBoundServer listens on every interface). */
+    void startTemporal() throws IOException {
+        temporalServices = new TestServicesStarter(true, 0);
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", temporalPort),
+                InsecureServerCredentials.create());
+        GRPCServerHelper.registerServicesAndHealthChecks(temporalServices.getServices(), builder);
+        temporal = builder.build().start();
     }
 
     void stopTemporal() {
         if (temporal != null) {
-            temporal.close();
+            temporal.shutdown();
+            try {
+                temporal.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            temporalServices.close();
+            temporal.shutdownNow();
             temporal = null;
+            temporalServices = null;
         }
     }
 
@@ -125,6 +146,8 @@ final class Stack implements AutoCloseable {
         final String name;
         final Path jar;
         final int port;
+        /** Health and metrics: the management interface, apart from the API's port. */
+        final int managementPort;
         final Map<String, String> extraEnv;
         final Path log;
         Process process;
@@ -133,6 +156,7 @@ final class Stack implements AutoCloseable {
             this.name = name;
             this.jar = jar;
             this.port = freePort();
+            this.managementPort = freePort();
             this.extraEnv = extraEnv;
             this.log = logs.resolve(name + ".log");
         }
@@ -151,6 +175,8 @@ final class Stack implements AutoCloseable {
             env.put("STEPWISE_PORT", Integer.toString(port));
             env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
             env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+            env.put("QUARKUS_MANAGEMENT_HOST", "127.0.0.1");
             env.put("STEPWISE_TEMPORAL_COMPRESSION", "none");
             env.put("STEPWISE_WORKER_STICKY_EXECUTION", "false");
             env.putAll(extraEnv);
@@ -168,7 +194,7 @@ final class Stack implements AutoCloseable {
                 throw new IllegalStateException(name + " exited " + process.exitValue() + "\n" + tail(log, 60));
             }
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(managementBase() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
                 return r.statusCode() == 200;
             } catch (Exception e) {
@@ -178,6 +204,10 @@ final class Stack implements AutoCloseable {
 
         String base() {
             return "http://127.0.0.1:" + port;
+        }
+
+        String managementBase() {
+            return "http://127.0.0.1:" + managementPort;
         }
 
         /** kill -9 (destroyForcibly is SIGKILL on Linux), then proof from ProcessHandle that it is gone. */
@@ -395,8 +425,8 @@ final class Stack implements AutoCloseable {
     }
 
     /**
-     * An RS256 JWT signed with this stack's key: issuer {@link #ISSUER}, {@code sub} and {@code upn} the
-     * subject, {@code groups} the one group (stepwise.viewer, stepwise.operator or stepwise.admin). A
+     * An RS256 JWT signed with this stack's key: issuer {@link #ISSUER}, audience {@link #AUDIENCE},
+     * {@code sub} and {@code upn} the subject, {@code groups} the one group (stepwise.viewer, stepwise.operator or stepwise.admin). A
      * positive ttl is valid from now for that many seconds; zero or negative gives a token that has
      * already expired (exp that many seconds ago, at least one, and iat an hour before exp).
      */
@@ -406,6 +436,7 @@ final class Stack implements AutoCloseable {
         long iat = ttlSeconds > 0 ? now : exp - 3600;
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", ISSUER);
+        claims.put("aud", AUDIENCE);
         claims.put("sub", subject);
         claims.put("upn", subject);
         claims.put("groups", List.of(group));

@@ -3,6 +3,8 @@ package io.stepwise.worker;
 import io.stepwise.bootstrap.testing.TestKeys;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResourceManager;
+import io.restassured.RestAssured;
 import io.quarkus.test.junit.QuarkusTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -39,6 +41,7 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -447,8 +450,15 @@ class WorkerRunTest {
     }
 
     @Test
-    void thePrometheusEndpointShowsTheLeaseThisWorkerHolds() {
-        io.restassured.RestAssured.given().get("/q/metrics").then().statusCode(200)
+    void thePrometheusEndpointShowsTheLeaseThisWorkerHoldsOnTheManagementPortOnly() {
+        URI management = URI.create(TestHTTPResourceManager.getManagementUri());
+        assertThat(management.getPort()).isNotEqualTo(RestAssured.port);
+        RestAssured.given().get("/q/metrics").then().statusCode(404);
+        RestAssured.given().get("/q/health/ready").then().statusCode(404);
+        RestAssured.given().baseUri("http://" + management.getHost()).port(management.getPort())
+                .get("/q/health/ready").then().statusCode(200);
+        RestAssured.given().baseUri("http://" + management.getHost()).port(management.getPort())
+                .get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString(
                         "stepwise_worker_lease{queue=\"" + RuntimeContract.DEFAULT_TASK_QUEUE + "\"} 1.0"));
     }

@@ -2,6 +2,7 @@ package io.stepwise.api.health;
 
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.config.WorkerConfig;
+import io.stepwise.bootstrap.health.OutageLog;
 import io.stepwise.bootstrap.lease.QueueLease;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -19,6 +20,7 @@ public class WorkerPresence implements HealthCheck {
     private final QueueLease leases;
     private final TemporalConfig temporal;
     private final WorkerConfig workers;
+    private final OutageLog outages = new OutageLog("workflow-workers");
 
     public WorkerPresence(QueueLease leases, TemporalConfig temporal, WorkerConfig workers) {
         this.leases = leases;
@@ -33,9 +35,12 @@ public class WorkerPresence implements HealthCheck {
             long live = leases.all().stream()
                     .filter(l -> l.queue().equals(temporal.taskQueue()) && l.live(workers.leaseTtl()))
                     .count();
+            outages.up();
             return response.withData("liveWorkers", live).build();
         } catch (RuntimeException e) {
-            return response.withData("liveWorkers", "unknown: " + e.getMessage()).build();
+            // the database check reports the outage; the detail goes to the log, never the response
+            outages.down("leases unreadable", e);
+            return response.withData("liveWorkers", "unknown").build();
         }
     }
 }

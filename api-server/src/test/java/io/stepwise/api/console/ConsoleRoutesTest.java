@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 /** The console's page answers its deep links without a token; the API under /api/v1 is not shadowed by them. */
@@ -31,6 +30,6 @@ class ConsoleRoutesTest {
         given().get("/console/style.css").then().statusCode(200);
         given().get("/api/v1/runs").then().statusCode(401).contentType(startsWith("application/problem+json"));
         given().get("/runs/a/b").then().statusCode(404);
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/openapi").then().statusCode(200);
     }
 }

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import io.smallrye.jwt.build.Jwt;
+import io.stepwise.api.testing.ManagementPort;
 import io.stepwise.api.testing.StepwiseTestResource;
 import io.stepwise.api.testing.TestPacks;
 import io.stepwise.api.testing.TestTokens;
@@ -215,6 +216,30 @@ class SecurityTest {
     }
 
     @Test
+    void tokenForAnotherAudienceIs401AndProblemJson() {
+        for (String token : List.of(TestTokens.wrongAudience(ADMIN), TestTokens.withoutAudience(ADMIN))) {
+            Response response = bearer(token).get("/api/v1/workflows");
+            assertUnauthenticated(response);
+            response.then().contentType(startsWith(PROBLEM)).body("status", equalTo(401));
+            assertUnauthenticated(bearer(token).delete("/api/v1/workflows/" + EXISTING));
+        }
+
+        as(VIEWER).get("/api/v1/workflows/" + EXISTING).then().body("status", equalTo("ACTIVE"));
+    }
+
+    @Test
+    void tokenIssuedLongerAgoThanTheMaximumAgeIs401EvenBeforeItExpires() {
+        Response response = bearer(TestTokens.issuedTooLongAgo(ADMIN)).get("/api/v1/workflows");
+        assertUnauthenticated(response);
+        response.then().contentType(startsWith(PROBLEM)).body("status", equalTo(401));
+        assertUnauthenticated(bearer(TestTokens.issuedTooLongAgo(ADMIN)).delete("/api/v1/workflows/" + EXISTING));
+
+        // the boundary is the age, not the lifetime: 23 h old is still accepted
+        bearer(TestTokens.issuedWithinTheMaximumAge(VIEWER)).get("/api/v1/workflows").then().statusCode(200);
+        as(VIEWER).get("/api/v1/workflows/" + EXISTING).then().body("status", equalTo("ACTIVE"));
+    }
+
+    @Test
     void unsignedTokenWithAlgNoneIs401() {
         assertUnauthenticated(bearer(TestTokens.unsigned(ADMIN)).get("/api/v1/workflows"));
         assertUnauthenticated(bearer(TestTokens.unsigned(ADMIN)).contentType(YAML).queryParam("pack", "sec-unsigned")
@@ -227,7 +252,8 @@ class SecurityTest {
     void tokenSignedWithAnotherKeyIs401() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
         generator.initialize(2048);
-        String foreign = Jwt.issuer(StepwiseTestResource.ISSUER).subject("mallory").groups(Set.of(ADMIN))
+        String foreign = Jwt.issuer(StepwiseTestResource.ISSUER).audience(StepwiseTestResource.AUDIENCE)
+                .subject("mallory").groups(Set.of(ADMIN))
                 .expiresIn(3600).sign(generator.generateKeyPair().getPrivate());
 
         assertUnauthenticated(bearer(foreign).get("/api/v1/workflows"));
@@ -257,12 +283,26 @@ class SecurityTest {
         assertThat(basic.statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void anEndpointWithoutARoleAnnotationIsClosedToEveryone() {
+        // io.stepwise.api.testing.UnannotatedResource: @GET with no @RolesAllowed, @PermitAll or @DenyAll
+        String path = "/api/v1/test-only/unannotated";
+        Response anonymous = given().get(path);
+        assertUnauthenticated(anonymous);
+        anonymous.then().contentType(startsWith(PROBLEM));
+        for (String role : List.of(VIEWER, OPERATOR, ADMIN)) {
+            Response response = as(role).get(path);
+            assertForbidden(response);
+            assertThat(response.asString()).doesNotContain("anyone may read this");
+        }
+    }
+
     // ---------------------------------------------------------------- public endpoints
 
     @Test
-    void healthNeedsNoToken() {
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    void healthNeedsNoTokenOnTheManagementPort() {
+        ManagementPort.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        ManagementPort.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import io.stepwise.api.testing.ManagementPort;
 import io.stepwise.api.testing.StepwiseTestResource;
 import io.stepwise.api.testing.TestHttpTarget;
 import io.stepwise.api.testing.TestPacks;
@@ -193,8 +194,8 @@ class RunApiTest {
 
     @Test
     void readinessCoversDatabaseAndTemporalAndReportsLiveWorkers() {
-        given().get("/q/health/ready").then().statusCode(200)
-                .body("checks.name", org.hamcrest.Matchers.hasItems("temporal", "workflow-workers"))
+        ManagementPort.given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.name", org.hamcrest.Matchers.hasItems("database", "temporal", "workflow-workers"))
                 .body("checks.find { it.name == 'temporal' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'workflow-workers' }.data.queue", equalTo("stepwise-authored"));
     }
@@ -596,7 +597,7 @@ class RunApiTest {
 
     /** A sample's value in the Prometheus text format, 0 when the series does not exist yet. */
     private static double metric(String seriesAndSpace) {
-        String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = ManagementPort.given().get("/q/metrics").then().statusCode(200).extract().asString();
         return text.lines().filter(l -> l.startsWith(seriesAndSpace)).findFirst()
                 .map(l -> Double.parseDouble(l.substring(seriesAndSpace.length()).trim())).orElse(0.0);
     }

@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager {
     public static final String ISSUER = "https://stepwise.test";
+    /** application.properties' default {@code mp.jwt.verify.audiences}, deliberately not set here. */
+    public static final String AUDIENCE = "stepwise-api";
     static final String PRIVATE_KEY_PROPERTY = "stepwise.test.private-key";
     static final String PACKS_PROPERTY = "stepwise.test.packs-dir";
 
