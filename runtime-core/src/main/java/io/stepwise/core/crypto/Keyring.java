@@ -92,7 +92,7 @@ public final class Keyring {
         if (last == null) {
             throw new KeyringException(source + " holds no key; generate one with: echo \"k1:$(openssl rand -base64 32)\"");
         }
-        return new Keyring(Map.copyOf(keys), last);
+        return new Keyring(java.util.Collections.unmodifiableMap(keys), last);
     }
 
     /** A keyring line with a fresh random key, for dev stacks and tests. */
