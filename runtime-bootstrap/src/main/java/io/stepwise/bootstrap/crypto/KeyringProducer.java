@@ -14,8 +14,10 @@ import java.util.Optional;
 /** The keyring both services encrypt with, read once at start. */
 public class KeyringProducer {
 
+    /** Made at start ({@code @Startup}): a service without a usable keyring does not start at all. */
     @Produces
     @Singleton
+    @io.quarkus.runtime.Startup
     Keyring keyring(KeysConfig config) {
         return load(config.file(), config.value());
     }

@@ -59,13 +59,24 @@ public final class Keyring {
     public static Keyring parse(String text, String source) {
         Map<String, SecretKey> keys = new LinkedHashMap<>();
         String last = null;
-        String[] lines = text.split("\\r?\\n|,");
+        List<String> entries = new ArrayList<>();
+        List<String> wheres = new ArrayList<>();
+        String[] lines = text.split("\\r?\\n");
         for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
+            if (lines[i].strip().startsWith("#")) {
+                continue; // a comment line, commas and all
             }
-            String where = source + " entry " + (i + 1);
+            String[] parts = lines[i].split(",");
+            for (int j = 0; j < parts.length; j++) {
+                if (!parts[j].isBlank()) {
+                    entries.add(parts[j].strip());
+                    wheres.add(source + " line " + (i + 1) + (parts.length > 1 ? " entry " + (j + 1) : ""));
+                }
+            }
+        }
+        for (int i = 0; i < entries.size(); i++) {
+            String line = entries.get(i);
+            String where = wheres.get(i);
             int colon = line.indexOf(':');
             if (colon < 0) {
                 throw new KeyringException(where + ": expected <id>:<base64 key>");

@@ -27,6 +27,13 @@ class KeyringTest {
     }
 
     @Test
+    void aCommentMayHoldCommasAndColons() {
+        Keyring ring = Keyring.parse("# dev keyring: <id>:<base64>, newest last\n" + K1 + "\n# rotated, 2027\n" + K2,
+                "payload.keys");
+        assertThat(ring.keyIds()).containsExactly("k1", "k2");
+    }
+
+    @Test
     void aCommaSeparatedLineIsAKeyringToo() {
         Keyring ring = Keyring.parse(K1 + "," + K2, "STEPWISE_KEYS");
         assertThat(ring.keyIds()).containsExactly("k1", "k2");
@@ -48,7 +55,7 @@ class KeyringTest {
     void badKeyringsSayWhatAndWhere() {
         assertThatThrownBy(() -> Keyring.parse("", "keys.txt")).hasMessageContaining("keys.txt holds no key");
         assertThatThrownBy(() -> Keyring.parse(K1 + "\nnokey", "keys.txt"))
-                .hasMessageContaining("keys.txt entry 2: expected <id>:<base64 key>");
+                .hasMessageContaining("keys.txt line 2: expected <id>:<base64 key>");
         assertThatThrownBy(() -> Keyring.parse("k1:" + "QUJD", "keys.txt"))
                 .hasMessageContaining("key 'k1' has 3 bytes; AES-256 needs 32");
         assertThatThrownBy(() -> Keyring.parse(K1 + "\n" + K1, "keys.txt")).hasMessageContaining("appears twice");
