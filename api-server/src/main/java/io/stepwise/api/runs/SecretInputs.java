@@ -98,6 +98,16 @@ public class SecretInputs {
         }
     }
 
+    /** A stored text sealed with the keyring's newest key. */
+    public String seal(String text) {
+        return keyring.sealText(text);
+    }
+
+    /** The keyed digest a redacted correlation key is found by (the worker's projection stores the same). */
+    public String digest(String text) {
+        return keyring.digest(text);
+    }
+
     /** The raw inputs: the clear part with the sealed secret values put back. */
     public JsonNode join(JsonNode clear, String sealed) {
         if (sealed == null || clear == null || !clear.isObject()) {

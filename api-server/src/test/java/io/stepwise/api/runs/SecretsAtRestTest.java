@@ -98,18 +98,34 @@ class SecretsAtRestTest {
         String token = "tok-" + UUID.randomUUID();
         String run = launch(token);
         assertThat(waitFor(run, "SUCCEEDED")).isTrue();
-        // as a row written by the version before this one
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
-                "UPDATE runs SET inputs = CAST(? AS jsonb), secret_inputs = NULL WHERE id = ?")) {
-            s.setString(1, "{\"who\": \"ann\", \"token\": \"" + token + "\"}");
-            s.setObject(2, UUID.fromString(run));
-            assertThat(s.executeUpdate()).isOne();
+        // as the version before this one wrote it: raw inputs, raw step and run outputs
+        try (Connection c = db.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE runs SET inputs = CAST(? AS jsonb), secret_inputs = NULL, output = CAST(? AS jsonb) WHERE id = ?")) {
+                s.setString(1, "{\"who\": \"ann\", \"token\": \"" + token + "\"}");
+                s.setString(2, "{\"said\": \"ann has " + token + "\"}");
+                s.setObject(3, UUID.fromString(run));
+                assertThat(s.executeUpdate()).isOne();
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE steps SET output = CAST(? AS jsonb), output_sealed = NULL "
+                    + "WHERE run_id = ? AND path = 'say'")) {
+                s.setString(1, "\"ann has " + token + "\"");
+                s.setObject(2, UUID.fromString(run));
+                assertThat(s.executeUpdate()).isOne();
+            }
         }
 
         assertThat(backfill.run()).isGreaterThanOrEqualTo(1);
 
         assertThat(column("SELECT inputs::text FROM runs WHERE id = ?", run)).doesNotContain(token);
         assertThat(column("SELECT secret_inputs FROM runs WHERE id = ?", run)).startsWith("v1:");
+        assertThat(column("SELECT output::text FROM runs WHERE id = ?", run)).contains("ann has [REDACTED]")
+                .doesNotContain(token);
+        assertThat(column("SELECT output::text FROM steps WHERE run_id = ? AND path = 'say'", run))
+                .isEqualTo("\"ann has [REDACTED]\"");
+        assertThat(io.stepwise.bootstrap.testing.TestKeys.keyring().openText(
+                column("SELECT output_sealed FROM steps WHERE run_id = ? AND path = 'say'", run)))
+                .as("the raw output, sealed for a resume").isEqualTo("\"ann has " + token + "\"");
         assertThat(backfill.run()).as("nothing left to seal").isZero();
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
                 .body("inputs.token", equalTo("[REDACTED]")).body("inputs.who", equalTo("ann"));
