@@ -106,6 +106,12 @@ class DeployManifestsTest {
     }
 
     @Test
+    void bothServicesReadThePayloadKeyringFromASecret() {
+        new Checks(DEPLOY).deploymentsReadTheKeyringFromASecret();
+        new Checks(DEPLOY).composeServicesReadTheKeyringFromASecret();
+    }
+
+    @Test
     void composeServicesAllHaveHealthChecks() {
         new Checks(DEPLOY).composeHealthchecks();
     }
@@ -189,6 +195,16 @@ class DeployManifestsTest {
                 mutation("packs mounted writable", "deploy/k8s/api-server.yaml",
                         "              mountPath: /packs\n              readOnly: true\n", "              mountPath: /packs\n",
                         Checks::apiServerMountsSecretsAndPacksReadOnly),
+                mutation("the worker without the keyring", "deploy/k8s/workflow-worker.yaml",
+                        "            - name: keys\n              mountPath: /etc/stepwise/keys\n              readOnly: true\n", "",
+                        Checks::deploymentsReadTheKeyringFromASecret),
+                mutation("the keyring from somewhere other than its Secret", "deploy/k8s/api-server.yaml",
+                        "secretName: stepwise-keys", "secretName: stepwise-jwt", Checks::deploymentsReadTheKeyringFromASecret),
+                mutation("the keyring world-readable", "deploy/k8s/workflow-worker.yaml",
+                        "defaultMode: 0440", "defaultMode: 0444", Checks::deploymentsReadTheKeyringFromASecret),
+                mutation("a compose service without the keyring secret", "deploy/compose.yaml",
+                        "      STEPWISE_WORKER_SHUTDOWN_GRACE: 30s\n      STEPWISE_KEYS_FILE: /run/secrets/stepwise_keys\n    secrets:\n      - stepwise_keys\n",
+                        "      STEPWISE_WORKER_SHUTDOWN_GRACE: 30s\n", Checks::composeServicesReadTheKeyringFromASecret),
                 mutation("a compose service without a health check", "deploy/compose.yaml",
                         "    healthcheck:\n      # healthy once", "    x-healthcheck:\n      # healthy once",
                         Checks::composeHealthchecks),
@@ -589,6 +605,55 @@ class DeployManifestsTest {
             JsonNode keyVolume = volumes.get(keyMount.path("name").asText());
             assertThat(keyVolume.path("secret").path("secretName").asText())
                     .as("the JWT public key comes from a Secret, by name").isNotBlank();
+        }
+
+        /** Both deployments: STEPWISE_KEYS_FILE inside a read-only mount of the Secret stepwise-keys, 0440 (docs/security.md). */
+        void deploymentsReadTheKeyringFromASecret() {
+            for (String name : List.of(API, WORKER)) {
+                Doc d = deployment(name);
+                JsonNode container = mainContainer(d);
+                String file = null;
+                for (JsonNode e : container.path("env")) {
+                    if (e.path("name").asText().equals("STEPWISE_KEYS_FILE")) {
+                        file = e.path("value").asText();
+                    }
+                }
+                assertThat(file).as("%s sets STEPWISE_KEYS_FILE", name).isNotBlank();
+                String keysFile = file;
+                JsonNode mount = null;
+                for (JsonNode m : container.path("volumeMounts")) {
+                    if (keysFile.startsWith(m.path("mountPath").asText() + "/")) {
+                        mount = m;
+                    }
+                }
+                assertThat(mount).as("%s mounts something where STEPWISE_KEYS_FILE points (%s)", name, file).isNotNull();
+                assertThat(mount.path("readOnly").asBoolean(false)).as("%s keyring mount is read-only", name).isTrue();
+                JsonNode volume = null;
+                for (JsonNode v : d.node().path("spec").path("template").path("spec").path("volumes")) {
+                    if (v.path("name").asText().equals(mount.path("name").asText())) {
+                        volume = v;
+                    }
+                }
+                assertThat(volume).as("%s volume %s", name, mount.path("name").asText()).isNotNull();
+                assertThat(volume.path("secret").path("secretName").asText()).as("%s keyring Secret", name)
+                        .isEqualTo("stepwise-keys");
+                assertThat(volume.path("secret").path("defaultMode").asInt()).as("%s keyring file mode", name)
+                        .isEqualTo(0440);
+            }
+        }
+
+        /** Both compose services: the file secret stepwise_keys, and STEPWISE_KEYS_FILE pointing at it. */
+        void composeServicesReadTheKeyringFromASecret() {
+            assertThat(compose().path("secrets").path("stepwise_keys").path("file").asText())
+                    .as("the compose secret stepwise_keys comes from a file").isNotBlank();
+            for (String name : List.of("api-server", "workflow-worker")) {
+                JsonNode service = service(name);
+                List<String> secrets = new java.util.ArrayList<>();
+                service.path("secrets").forEach(x -> secrets.add(x.isObject() ? x.path("source").asText() : x.asText()));
+                assertThat(secrets).as("%s secrets", name).contains("stepwise_keys");
+                assertThat(env(service).get("STEPWISE_KEYS_FILE")).as("%s STEPWISE_KEYS_FILE", name)
+                        .isEqualTo("/run/secrets/stepwise_keys");
+            }
         }
 
         private String configValue(String key) {
