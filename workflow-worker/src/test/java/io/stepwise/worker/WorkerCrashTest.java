@@ -167,6 +167,9 @@ class WorkerCrashTest {
     void withStickyExecutionTheEmbeddedServerLeavesTheRunOnTheDeadWorker() throws Exception {
         first = startWorker("first", true);
         WorkflowStub run = startWaitingRun();
+        // killed while it holds no workflow task: a task it held would time out and go back to
+        // the normal queue, and the second worker would finish the run (a race under load)
+        awaitNoWorkflowTaskInFlight(run.getExecution().getWorkflowId());
 
         first.kill();
         second = startWorker("second", true);
@@ -242,6 +245,20 @@ class WorkerCrashTest {
                 .setTaskQueue(RuntimeContract.DEFAULT_TASK_QUEUE).setWorkflowId(RuntimeContract.workflowId(ids[0])).build());
         stub.start(new RunInput(ids[0], ids[2], ids[1], JSON.createObjectNode(), 1, Map.of()));
         return stub;
+    }
+
+    /** Until the history's newest event is a completed workflow task: the worker holds nothing. */
+    private void awaitNoWorkflowTaskInFlight(String workflowId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            var events = client.fetchHistory(workflowId).getHistory().getEventsList();
+            if (!events.isEmpty() && events.get(events.size() - 1).getEventType()
+                    == io.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("run " + workflowId + " still has a workflow task in flight after 30 s");
     }
 
     private static void signal(WorkflowStub run, String user) {
