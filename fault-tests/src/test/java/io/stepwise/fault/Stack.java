@@ -395,13 +395,18 @@ final class Stack implements AutoCloseable {
         g.initialize(2048);
         KeyPair pair = g.generateKeyPair();
         key = pair.getPrivate();
-        byte[] aes = new byte[32];
-        new java.security.SecureRandom().nextBytes(aes);
-        payloadKeys = "fault-1:" + Base64.getEncoder().encodeToString(aes);
+        payloadKeys = payloadKeyLine("fault-1");
         Path dir = Files.createDirectories(home.resolve("keys"));
         Files.writeString(dir.resolve("public.pem"), "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pair.getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n");
+    }
+
+    /** A keyring entry {@code <id>:<base64 of 32 random bytes>}, generated here, never stored. */
+    private static String payloadKeyLine(String id) {
+        byte[] aes = new byte[32];
+        new java.security.SecureRandom().nextBytes(aes);
+        return id + ":" + Base64.getEncoder().encodeToString(aes);
     }
 
     /**
@@ -409,10 +414,8 @@ final class Stack implements AutoCloseable {
      * started from now on encrypt with it and still decrypt with every older key. Answers its id.
      */
     String rotatePayloadKey() {
-        byte[] aes = new byte[32];
-        new java.security.SecureRandom().nextBytes(aes);
         String id = "fault-" + (payloadKeys.split(",").length + 1);
-        payloadKeys = payloadKeys + "," + id + ":" + Base64.getEncoder().encodeToString(aes);
+        payloadKeys = payloadKeys + "," + payloadKeyLine(id);
         return id;
     }
 
