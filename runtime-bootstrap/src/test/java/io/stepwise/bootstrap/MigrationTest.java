@@ -42,7 +42,7 @@ class MigrationTest {
         MigrateResult first = flyway().migrate();
         MigrateResult second = flyway().migrate();
 
-        assertThat(first.migrationsExecuted).isEqualTo(7);
+        assertThat(first.migrationsExecuted).isEqualTo(8);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables()).contains("definitions", "definition_versions", "runs", "steps", "waits", "run_events",
                 "processed_events", "queue_leases");

@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class SchemaCheck {
-    /** The newest migration this worker's code reads and writes. */
-    static final MigrationVersion REQUIRED = MigrationVersion.fromVersion("5");
+    /** The newest migration this worker's code reads and writes (V7: steps.output_sealed, waits.correlation_key_digest). */
+    static final MigrationVersion REQUIRED = MigrationVersion.fromVersion("7");
 
     private final Flyway flyway;
 

@@ -22,7 +22,8 @@ class SchemaCheckTest {
 
             String problem = new SchemaCheck(flyway(db, null)).problem();
 
-            assertThat(problem).contains("version 2", "needs version 5", "V3__audit_and_events", "V4__queue_leases", "V5__runs_never_stranded",
+            assertThat(problem).contains("version 2", "needs version 7", "V3__audit_and_events", "V4__queue_leases", "V5__runs_never_stranded",
+                    "V6__console_reads", "V7__secrets_at_rest",
                     "Start the api-server once");
         }
     }

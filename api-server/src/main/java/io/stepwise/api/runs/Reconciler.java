@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.stepwise.api.error.ApiException;
 import io.stepwise.bootstrap.config.ReconcilerConfig;
+import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.persistence.SqlTimes;
 import io.stepwise.core.runtime.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,7 +36,8 @@ import java.util.concurrent.TimeUnit;
  * PENDING runs whose start never happened are started (the starter re-checks, so a canceled run
  * stays canceled); for the others Temporal is asked, what it says is stamped on the run
  * ({@code reconciled_at}, {@code execution_state}, which the stuck reason reads), and a closed
- * execution whose final projection never came is settled with the status Temporal reports.
+ * execution whose final projection never came is settled with the status Temporal reports. Each
+ * pass also stamps who Temporal sees polling the workflow queue ({@link QueuePollers}).
  * Temporal is only called between transactions, never inside one.
  */
 @ApplicationScoped
@@ -66,10 +68,15 @@ public class Reconciler {
     private final ReconcilerConfig config;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
+    private final QueuePollers pollers;
+    private final TemporalConfig temporalConfig;
     private ScheduledExecutorService timer;
 
     public Reconciler(EntityManager em, DataSource dataSource, TemporalRuns temporal, RunStarter starter,
-                      ReconcilerConfig config, ObjectMapper json, MeterRegistry metrics) {
+                      ReconcilerConfig config, ObjectMapper json, MeterRegistry metrics, QueuePollers pollers,
+                      TemporalConfig temporalConfig) {
+        this.pollers = pollers;
+        this.temporalConfig = temporalConfig;
         this.em = em;
         this.dataSource = dataSource;
         this.temporal = temporal;
@@ -117,6 +124,7 @@ public class Reconciler {
                 return Pass.SKIPPED;
             }
             try {
+                pollers.record(temporalConfig.taskQueue(), temporal.pollers(temporalConfig.taskQueue()));
                 return lookAtDueRuns();
             } finally {
                 advisory(lock, "SELECT pg_advisory_unlock(?)");

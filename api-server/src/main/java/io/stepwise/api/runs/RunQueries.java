@@ -24,9 +24,9 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 /**
- * The read side of runs: the run document and the list, from Postgres. The rows are read in a
- * short transaction; the stuck reason is worked out after it ends (it may ask Temporal whether
- * anyone polls the queue, and no Temporal call happens inside a database transaction).
+ * The read side of runs: the run document and the list, from Postgres, in one short transaction
+ * each. The stuck reason comes from the same database (StuckDetector): reading a run asks Temporal
+ * nothing.
  */
 @ApplicationScoped
 public class RunQueries {
@@ -44,14 +44,22 @@ public class RunQueries {
         this.stuck = stuck;
     }
 
-    /** A run as read, before its stuck reason is known. */
+    /** A run as read, with its stuck reason. */
     private record Read(RunRows.Document run, List<RunViews.Step> steps, List<RunViews.Wait> waits,
-                        List<String> replayedBy) {
+                        List<String> replayedBy, RunViews.Stuck stuck) {
     }
 
     public Optional<RunViews.Run> get(UUID id) {
-        Optional<Read> read = QuarkusTransaction.requiringNew().call(() -> read(id));
-        return read.map(r -> view(r, stuck.of(r.run().facts(), stuck.workerLiveness())));
+        return QuarkusTransaction.requiringNew().call(() -> read(id)).map(this::view);
+    }
+
+    /** The run's status alone (one indexed row), for waits on a change; empty when there is no such run. */
+    public Optional<RunStatus> status(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            List<?> rows = em.createNativeQuery("SELECT status FROM runs WHERE id = :id").setParameter("id", id)
+                    .getResultList();
+            return rows.stream().findFirst().map(s -> RunStatus.valueOf((String) s));
+        });
     }
 
     private Optional<Read> read(UUID id) {
@@ -67,10 +75,11 @@ public class RunQueries {
             return Optional.empty();
         }
         RunRows.Document run = RunRows.Document.of(rows.get(0), json);
-        return Optional.of(new Read(run, steps(id), waits(id, run.attempt()), replayedBy(id)));
+        return Optional.of(new Read(run, steps(id), waits(id, run.attempt()), replayedBy(id),
+                stuck.of(run.facts(), stuck.workerLiveness())));
     }
 
-    private RunViews.Run view(Read read, RunViews.Stuck stuckReason) {
+    private RunViews.Run view(Read read) {
         RunRows.Document r = read.run();
         // outputs are redacted when written; this second pass covers rows written before that
         Redactor redactor = secretInputs.redactor(r.storedInputs(), r.secretInputs(), r.inputSchemas());
@@ -81,7 +90,7 @@ public class RunQueries {
                 new RunViews.WorkflowRef(r.workflowRef(), r.versionId().toString(), r.versionSeq()),
                 r.facts().status(), r.attempt(), r.executionKey(), r.inputsRedacted(), redactor.redact(r.output()),
                 redactor.redact(r.error()), r.replayOf() == null ? null : r.replayOf().toString(), read.replayedBy(),
-                r.facts().createdAt(), r.startedAt(), r.finishedAt(), steps, read.waits(), stuckReason,
+                r.facts().createdAt(), r.startedAt(), r.finishedAt(), steps, read.waits(), read.stuck(),
                 RunResumer.resumable(r.facts()));
     }
 
@@ -132,7 +141,7 @@ public class RunQueries {
         if (size < 1 || size > MAX_LIMIT) {
             throw new ApiException.BadRequest("limit must be from 1 to " + MAX_LIMIT);
         }
-        RunStatus wanted = status == null || status.isBlank() ? null : parseStatus(status);
+        RunStatus wanted = status == null || status.isBlank() ? null : parseStatus("status", status);
         StringBuilder sql = new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM runs r WHERE 1 = 1");
         if (workflow != null && !workflow.isBlank()) {
             sql.append(" AND r.workflow_ref = :workflow");
@@ -181,11 +190,11 @@ public class RunQueries {
         return ((List<Tuple>) query.getResultList()).stream().map(RunRows.Summary::of).toList();
     }
 
-    private static RunStatus parseStatus(String status) {
+    static RunStatus parseStatus(String field, String status) {
         try {
             return RunStatus.valueOf(status.toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw new ApiException.BadRequest("unknown status " + status, List.of(Problem.Error.ofField("status",
+            throw new ApiException.BadRequest("unknown status " + status, List.of(Problem.Error.ofField(field,
                     "one of PENDING, RUNNING, WAITING, SUCCEEDED, FAILED, CANCELED")));
         }
     }

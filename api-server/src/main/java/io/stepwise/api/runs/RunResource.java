@@ -9,6 +9,8 @@ import io.stepwise.api.error.ApiException;
 import io.stepwise.api.error.OptionalJsonBody;
 import io.stepwise.api.error.Problem;
 import io.stepwise.core.runtime.EventSignal;
+import io.smallrye.common.annotation.Blocking;
+import io.stepwise.core.runtime.RunStatus;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,8 +24,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /** Runs (API.md, "Runs"): launch, list, read, signal, cancel, resume, replay. */
 @Path("/api/v1")
@@ -37,9 +42,12 @@ public class RunResource {
     private final RunStats stats;
     private final ObjectMapper json;
     private final SecurityIdentity identity;
+    private final RunWatch watch;
 
     public RunResource(RunLauncher launcher, RunResumer resumer, RunSignaler signaler, RunCanceler canceler,
-                       RunQueries queries, RunStats stats, ObjectMapper json, SecurityIdentity identity) {
+                       RunQueries queries, RunStats stats, ObjectMapper json, SecurityIdentity identity,
+                       RunWatch watch) {
+        this.watch = watch;
         this.stats = stats;
         this.json = json;
         this.launcher = launcher;
@@ -54,8 +62,11 @@ public class RunResource {
     @Path("/workflows/{ref}/runs")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
-    public Response launch(@PathParam("ref") String ref, @HeaderParam("Idempotency-Key") String idempotencyKey,
-                           RunViews.LaunchRequest request) {
+    @Blocking
+    public CompletionStage<Response> launch(@PathParam("ref") String ref,
+                                            @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                            @QueryParam("wait") String wait, RunViews.LaunchRequest request) {
+        Duration within = WaitParam.parse(wait);
         RequestChecks.start().key("Idempotency-Key", idempotencyKey)
                 .key("executionKey", request == null ? null : request.executionKey())
                 .inputs("inputs", request == null ? null : request.inputs()).orThrow();
@@ -63,9 +74,12 @@ public class RunResource {
                 : request == null ? null : request.executionKey();
         RunLauncher.Launched launched = launcher.launch(ref, request == null ? null : request.inputs(), key,
                 identity.getPrincipal().getName());
-        RunViews.Run run = queries.get(launched.runId()).orElseThrow();
-        URI location = URI.create("/api/v1/runs/" + run.id());
-        return (launched.created() ? Response.created(location) : Response.ok().location(location)).entity(run).build();
+        CompletionStage<?> finished = within.isZero() ? CompletableFuture.completedFuture(null)
+                : watch.until(launched.runId(), RunStatus::terminal, within);
+        URI location = URI.create("/api/v1/runs/" + launched.runId());
+        // made here: the builder resolves the location against this request, which a later thread can't see
+        Response.ResponseBuilder answer = launched.created() ? Response.created(location) : Response.ok().location(location);
+        return finished.thenApply(ignored -> answer.entity(queries.get(launched.runId()).orElseThrow()).build());
     }
 
     @GET
@@ -89,8 +103,22 @@ public class RunResource {
     @GET
     @Path("/runs/{id}")
     @RolesAllowed(Roles.VIEWER)
-    public RunViews.Run get(@PathParam("id") String id) {
-        return queries.get(runId(id)).orElseThrow(() -> new ApiException.NotFound("no run " + id));
+    @Blocking
+    public CompletionStage<RunViews.Run> get(@PathParam("id") String id, @QueryParam("wait") String wait,
+                                             @QueryParam("from") String from) {
+        UUID run = runId(id);
+        Duration within = WaitParam.parse(wait);
+        if (within.isZero()) {
+            return CompletableFuture.completedFuture(document(run, id));
+        }
+        RunStatus seen = from != null && !from.isBlank() ? RunQueries.parseStatus("from", from)
+                : queries.status(run).orElseThrow(() -> new ApiException.NotFound("no run " + id));
+        return watch.until(run, status -> status != seen || status.terminal(), within)
+                .thenApply(ignored -> document(run, id));
+    }
+
+    private RunViews.Run document(UUID run, String id) {
+        return queries.get(run).orElseThrow(() -> new ApiException.NotFound("no run " + id));
     }
 
     @POST

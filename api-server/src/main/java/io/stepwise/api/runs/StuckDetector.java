@@ -14,9 +14,10 @@ import java.util.function.BooleanSupplier;
  * Why an active run makes no progress, when it makes none (API.md, "The run document"), from what
  * the database knows: not started in Temporal yet; its execution lost or closed as the reconciler
  * last saw it; workflow code failing as the worker reported it; the projection behind; PENDING with
- * no live worker on the queue. Only the last asks anyone but the database: a worker is live when
- * its queue lease has a fresh heartbeat, or, where the server reports them (not the embedded dev
- * server), when Temporal saw it poll. Call it outside any transaction.
+ * no live worker on the queue. None of it asks Temporal: a worker is live when its queue lease has
+ * a fresh heartbeat, or when the reconciler's last look at the queue (within the lease's time to
+ * live) found Temporal reporting a poller (servers that report them; not the embedded dev server).
+ * Inside a transaction it joins it.
  */
 @ApplicationScoped
 public class StuckDetector {
@@ -25,13 +26,13 @@ public class StuckDetector {
     private final QueueLease leases;
     private final TemporalConfig temporalConfig;
     private final WorkerConfig workers;
-    private final TemporalRuns temporal;
+    private final QueuePollers pollers;
 
-    public StuckDetector(QueueLease leases, TemporalConfig temporalConfig, WorkerConfig workers, TemporalRuns temporal) {
+    public StuckDetector(QueueLease leases, TemporalConfig temporalConfig, WorkerConfig workers, QueuePollers pollers) {
         this.leases = leases;
         this.temporalConfig = temporalConfig;
         this.workers = workers;
-        this.temporal = temporal;
+        this.pollers = pollers;
     }
 
     /** Whether a worker polls the queue, asked at most once per call site. */
@@ -83,8 +84,9 @@ public class StuckDetector {
     }
 
     private boolean workerAlive() {
-        boolean leased = QuarkusTransaction.requiringNew().call(() -> leases.all().stream()
-                .anyMatch(l -> l.queue().equals(temporalConfig.taskQueue()) && l.live(workers.leaseTtl())));
-        return leased || temporal.seesPollers();
+        String queue = temporalConfig.taskQueue();
+        return QuarkusTransaction.joiningExisting().call(() -> leases.all().stream()
+                .anyMatch(l -> l.queue().equals(queue) && l.live(workers.leaseTtl()))
+                || pollers.seen(queue, workers.leaseTtl()));
     }
 }

@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 
 /**
  * Every call the api-server makes to Temporal about a run: start, describe, state, signal, cancel, and
- * whether anyone polls the queue. Each goes through the {@link TemporalGate} (503 at once while
+ * who polls a queue. Each goes through the {@link TemporalGate} (503 at once while
  * Temporal is known to be down) and one mapping of "no such execution" (gRPC NOT_FOUND, or the
  * SDK's {@link WorkflowNotFoundException}, which also means "already closed" for signal and cancel).
  * Callers never hold a database transaction while they call in here.
@@ -142,11 +142,6 @@ public class TemporalRuns {
             stub(runId).cancel();
             return Reached.DELIVERED;
         }, Reached.NO_OPEN_EXECUTION);
-    }
-
-    /** Whether Temporal reports a poller on the workflow queue; false when it can't tell or does not answer. */
-    public boolean seesPollers() {
-        return pollers(config.taskQueue()).map(pollers -> !pollers.isEmpty()).orElse(false);
     }
 
     /**

@@ -7,6 +7,7 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.stepwise.api.testing.StepwiseTestResource;
+import io.stepwise.api.testing.TemporalCalls;
 import io.stepwise.api.testing.TestPacks;
 import io.stepwise.api.testing.TestTokens;
 import io.stepwise.api.testing.TestWorker;
@@ -52,6 +53,8 @@ class ReconcilerTest {
     Reconciler reconciler;
     @Inject
     TemporalRuns temporal;
+    @Inject
+    TemporalCalls calls;
 
     @BeforeEach
     void workerAndPack() {
@@ -181,6 +184,24 @@ class ReconcilerTest {
                 .body("stuck.reason", equalTo("execution lost: resume to continue"));
         operator().post("/api/v1/runs/" + failing + "/cancel").then().statusCode(202);
         operator().post("/api/v1/runs/" + behind + "/cancel").then().statusCode(202);
+    }
+
+    @Test
+    void aRunWithALostExecutionShowsWhyWithoutATemporalCallOnTheRequest() {
+        String lost = insertRun("WAITING", true, "gone"); // started once; this Temporal has no such execution
+        reconciler.pass();
+
+        calls.reset();
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + lost).then().statusCode(200)
+                .body("status", equalTo("WAITING"))
+                .body("stuck.reason", equalTo("execution lost: resume to continue"));
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("stuck", true).get("/api/v1/runs").then()
+                .statusCode(200).body("items.id", org.hamcrest.Matchers.hasItem(lost));
+        assertThat(calls.all()).as("reading the run and the stuck list asked Temporal nothing").isEmpty();
+
+        reconciler.pass();
+        assertThat(calls.all()).as("the counter sees the calls the reconciler makes").isNotEmpty();
+        operator().post("/api/v1/runs/" + lost + "/cancel").then().statusCode(202);
     }
 
     /** A run row as a launch leaves it when the server stops between the commit and the start. */

@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.stepwise.api.testing.StepwiseTestResource;
+import io.stepwise.api.testing.TemporalCalls;
 import io.stepwise.api.testing.TestPacks;
 import io.stepwise.api.testing.TestTokens;
 import io.stepwise.bootstrap.lease.QueueLease;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
@@ -36,6 +38,8 @@ class StuckWithoutWorkerTest {
 
     @Inject
     QueueLease leases;
+    @Inject
+    TemporalCalls calls;
 
     @Test
     void pendingRunsWithoutALiveWorkerShowWhyAndTheReasonClearsWhenOneComes() {
@@ -45,11 +49,13 @@ class StuckWithoutWorkerTest {
         String run = given().auth().oauth2(TestTokens.as("stepwise.operator")).contentType(ContentType.JSON).body("{}")
                 .post("/api/v1/workflows/idle.wait/runs").then().statusCode(201).extract().path("id");
 
+        calls.reset();
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
                 .body("status", equalTo("PENDING"))
                 .body("stuck.reason", startsWith("no worker polls the queue nobody-polls-this"));
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("stuck", true).get("/api/v1/runs").then()
                 .body("items.id", hasItem(run));
+        assertThat(calls.except("stepwise-reconciler")).as("whether a worker polls came from the database").isEmpty();
 
         leases.claim("nobody-polls-this", "workflow-worker", "workflow-worker@late:1", "dev", Duration.ofSeconds(30));
 

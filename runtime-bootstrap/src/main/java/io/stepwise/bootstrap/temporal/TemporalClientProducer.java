@@ -9,17 +9,23 @@ import io.temporal.serviceclient.GrpcCompression;
 import io.temporal.serviceclient.RpcRetryOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.grpc.ClientInterceptor;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The Temporal client both services use. Connecting is lazy: a service starts while Temporal is down. */
+/**
+ * The Temporal client both services use. Connecting is lazy: a service starts while Temporal is down.
+ * Every gRPC {@link ClientInterceptor} bean sees its calls (tests count them with one).
+ */
 public class TemporalClientProducer {
 
     @Produces
     @Singleton
-    WorkflowServiceStubs serviceStubs(TemporalConfig config) {
-        return WorkflowServiceStubs.newServiceStubs(options(config).build());
+    WorkflowServiceStubs serviceStubs(TemporalConfig config, Instance<ClientInterceptor> interceptors) {
+        return WorkflowServiceStubs.newServiceStubs(options(config)
+                .setGrpcClientInterceptors(interceptors.stream().toList()).build());
     }
 
     /** The connection settings both services use; the worker adds its own interceptors to them. */
