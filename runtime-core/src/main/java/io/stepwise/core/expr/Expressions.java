@@ -11,6 +11,7 @@ import dev.cel.common.ast.CelExpr;
 import dev.cel.common.navigation.CelNavigableAst;
 import dev.cel.common.types.SimpleType;
 import dev.cel.compiler.CelCompiler;
+import dev.cel.compiler.CelCompilerBuilder;
 import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
@@ -47,7 +48,7 @@ public final class Expressions {
 
     private static final Pattern UNDECLARED = Pattern.compile("undeclared reference to '([^']+)'");
 
-    private static final CelOptions OPTIONS = CelOptions.current()
+    static final CelOptions OPTIONS = CelOptions.current()
             .comprehensionMaxIterations(MAX_ITERATIONS)
             .enableHeterogeneousNumericComparisons(true)
             .build();
@@ -56,7 +57,9 @@ public final class Expressions {
     public static final String URL_ENCODE = "urlEncode";
     private static final String URL_ENCODE_STRING = "urlEncode_string";
 
-    private static final CelCompiler COMPILER = buildCompiler();
+    /** Parses only; checking goes through {@link #CHECKERS}, which declare what each expression calls. */
+    private static final CelCompiler PARSER = compilerBuilder().setStandardEnvironmentEnabled(false).build();
+    private static final ScopedCheckers CHECKERS = new ScopedCheckers(Expressions::compilerBuilder, OPTIONS);
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
             .addFunctionBindings(CelFunctionBinding.from(URL_ENCODE_STRING, String.class, UrlEncoding::component))
@@ -65,8 +68,9 @@ public final class Expressions {
     private Expressions() {
     }
 
-    private static CelCompiler buildCompiler() {
-        var builder = CelCompilerFactory.standardCelCompilerBuilder()
+    /** The compiler's settings without its standard declarations, which the caller chooses. */
+    static CelCompilerBuilder compilerBuilder() {
+        CelCompilerBuilder builder = CelCompilerFactory.standardCelCompilerBuilder()
                 .setOptions(OPTIONS)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .setResultType(SimpleType.DYN);
@@ -75,7 +79,7 @@ public final class Expressions {
         }
         builder.addFunctionDeclarations(CelFunctionDecl.newFunctionDeclaration(URL_ENCODE,
                 CelOverloadDecl.newGlobalOverload(URL_ENCODE_STRING, SimpleType.STRING, SimpleType.STRING)));
-        return builder.build();
+        return builder;
     }
 
     /** Compiles one expression (the text between {@code ${{} and {@code }}}). */
@@ -107,13 +111,14 @@ public final class Expressions {
         }
         CelValidationResult result;
         try {
-            CelValidationResult parsed = COMPILER.parse(text);
+            CelValidationResult parsed = PARSER.parse(text);
             if (parsed.hasError()) {
                 CelIssue issue = parsed.getErrors().get(0);
                 throw new ExpressionException("syntax error in ${{ " + text + " }}: " + issue.getMessage(),
                         offsetOf(text, issue));
             }
-            result = COMPILER.check(parsed.getAst());
+            CelAbstractSyntaxTree tree = parsed.getAst();
+            result = CHECKERS.forAst(tree).check(tree);
         } catch (dev.cel.common.CelValidationException | RuntimeException e) {
             throw new ExpressionException("invalid expression '" + text + "': " + e.getMessage(), 0);
         }
