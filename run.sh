@@ -24,10 +24,27 @@ LOGS="$STEPWISE_HOME/logs"
 API_JAR="$ROOT/api-server/target/quarkus-app/quarkus-run.jar"
 WORKER_JAR="$ROOT/workflow-worker/target/quarkus-app/quarkus-run.jar"
 DEVSTACK_CP="$ROOT/deploy/target/devstack.jar:$ROOT/deploy/target/lib/*"
+# JVM options of both services (docs/local-stack.md, "JVM options"): a small heap with the serial
+# collector keeps each service under 300 MB idle; STEPWISE_JAVA_OPTS replaces them
+JAVA_OPTS="${STEPWISE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError}"
+# class-data sharing: the first start after a build dumps the loaded classes at exit into
+# $STEPWISE_HOME/cds, later starts map them (about 40% less start-up CPU); STEPWISE_CDS=false turns it off
+CDS="${STEPWISE_CDS:-true}"
 # $KEYS is made by DevKeys, 0700 with its secrets 0600 from the start
 mkdir -p "$PIDS" "$LOGS"
 
 say() { printf 'run.sh: %s\n' "$*"; }
+
+cds_opts() { # name jar [dump: true|false]; the archive belongs to one build of the jar
+  [ "$CDS" = true ] || return 0
+  local archive="$STEPWISE_HOME/cds/$1.jsa"
+  if [ -f "$archive" ] && [ "$archive" -nt "$2" ]; then
+    echo "-XX:SharedArchiveFile=$archive -Xshare:auto"
+  elif [ "${3:-true}" = true ]; then
+    mkdir -p "$STEPWISE_HOME/cds"; rm -f "$archive"
+    echo "-XX:ArchiveClassesAtExit=$archive -Xlog:cds=off -Xlog:cds+dynamic=off"
+  fi
+}
 
 build_if_needed() {
   local stale=0
@@ -110,7 +127,8 @@ case "${1:-}" in
     service_env
     # free ports unless told: the stack's own worker holds the default ones
     export QUARKUS_HTTP_PORT="${STEPWISE_WORKER_PORT:-0}" QUARKUS_MANAGEMENT_PORT="${STEPWISE_WORKER_MANAGEMENT_PORT:-0}"
-    exec java -jar "$WORKER_JAR" ;;
+    # uses the stack's archive, never writes it (the stack's own worker does)
+    exec java $JAVA_OPTS $(cds_opts worker "$WORKER_JAR" false) -jar "$WORKER_JAR" ;;
   "") ;;
   *) echo "usage: ./run.sh [token --role ROLE [--ttl 1h] | worker]" >&2; exit 2 ;;
 esac
@@ -140,12 +158,12 @@ fi
 
 service_env
 STEPWISE_PACKS_DIR="$PACKS" STEPWISE_PORT="$PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
-  java -jar "$API_JAR" >"$LOGS/api.log" 2>&1 &
+  java $JAVA_OPTS $(cds_opts api "$API_JAR") -jar "$API_JAR" >"$LOGS/api.log" 2>&1 &
 echo $! >"$PIDS/api.pid"
 wait_for "http://$HOST:$MANAGEMENT_PORT/q/health/ready" 120 "api-server"
 
 QUARKUS_HTTP_PORT="$WORKER_PORT_BASE" QUARKUS_MANAGEMENT_PORT="$WORKER_MANAGEMENT_PORT" \
-  java -jar "$WORKER_JAR" >"$LOGS/worker.log" 2>&1 &
+  java $JAVA_OPTS $(cds_opts worker "$WORKER_JAR") -jar "$WORKER_JAR" >"$LOGS/worker.log" 2>&1 &
 echo $! >"$PIDS/worker.pid"
 wait_for "http://$HOST:$WORKER_MANAGEMENT_PORT/q/health/ready" 120 "workflow-worker"
 
