@@ -49,7 +49,7 @@ public final class EndToEndBench {
     private final String api;
     private final String token;
     private final BenchLoad.Mode mode;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     /** Long-poll answers that came back at once with the status unchanged (a server without {@code ?wait}). */
     private final AtomicInteger earlyAnswers = new AtomicInteger();
 

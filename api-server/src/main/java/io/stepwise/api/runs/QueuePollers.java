@@ -31,13 +31,17 @@ public class QueuePollers {
                 .executeUpdate());
     }
 
-    /** Whether Temporal reported at least one poller on the queue within {@code freshness}; call inside a transaction. */
-    public boolean seen(String queue, Duration freshness) {
-        List<?> rows = em.createNativeQuery("""
-                        SELECT 1 FROM queue_pollers WHERE queue = :queue AND pollers > 0
-                          AND observed_at > now() - make_interval(secs => :fresh)""")
-                .setParameter("queue", queue).setParameter("fresh", (double) freshness.toMillis() / 1000)
-                .getResultList();
-        return !rows.isEmpty();
+    /**
+     * Whether a worker is live on the queue, in one query: a lease heartbeat within {@code ttl}, or
+     * Temporal reporting a poller at a look within {@code ttl}. Joins the caller's transaction.
+     */
+    public boolean anyLive(String queue, Duration ttl) {
+        return QuarkusTransaction.joiningExisting().call(() -> (Boolean) em.createNativeQuery("""
+                        SELECT EXISTS (SELECT 1 FROM queue_leases WHERE queue = :queue
+                                         AND heartbeat_at > now() - make_interval(secs => :ttl))
+                            OR EXISTS (SELECT 1 FROM queue_pollers WHERE queue = :queue AND pollers > 0
+                                         AND observed_at > now() - make_interval(secs => :ttl))""")
+                .setParameter("queue", queue).setParameter("ttl", (double) ttl.toMillis() / 1000)
+                .getSingleResult());
     }
 }

@@ -16,6 +16,7 @@ import io.stepwise.core.dsl.WorkflowDefinition;
 import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.inputs.InputValidator;
 import io.stepwise.core.redact.Redactor;
+import io.stepwise.core.runtime.RunInput;
 import io.stepwise.core.runtime.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -39,7 +40,12 @@ import java.util.UUID;
 public class RunLauncher {
 
     /** A launch's outcome: the run, and whether it was created now (201) or found by its key (200). */
-    public record Launched(UUID runId, boolean created) {
+    /** {@code start}: what the new run's execution starts with (null when an existing run answered). */
+    public record Launched(UUID runId, boolean created, RunInput start) {
+        Launched(UUID runId, boolean created) {
+            this(runId, created, null);
+        }
+
     }
 
     public enum Version { CURRENT, ORIGINAL }
@@ -75,7 +81,7 @@ public class RunLauncher {
     public Launched launch(String ref, JsonNode inputs, String executionKey, String actor) {
         Launched launched = QuarkusTransaction.requiringNew().call(() -> insertRun(ref, inputs, executionKey, actor));
         if (launched.created()) {
-            starter.start(launched.runId());
+            starter.start(launched.runId(), launched.start());
         }
         return launched;
     }
@@ -99,7 +105,7 @@ public class RunLauncher {
                     json.createObjectNode().put("newRun", created.runId().toString()));
             return created;
         });
-        starter.start(launched.runId());
+        starter.start(launched.runId(), launched.start());
         return launched;
     }
 
@@ -202,7 +208,8 @@ public class RunLauncher {
         }
         audit.record(run.id, RunAudit.Kind.LAUNCHED, actor, details);
         metrics.counter("stepwise.runs.launched", "workflow", ref).increment();
-        return new Launched(run.id, true);
+        return new Launched(run.id, true, new RunInput(run.id.toString(), ref, version.id.toString(), checked.values(),
+                1, Map.of()));
     }
 
     private void lock(String key) {

@@ -48,10 +48,19 @@ public class RunStarter {
 
     /** Answers whether the run's execution exists now (started here or before). */
     public boolean start(UUID runId) {
+        return start(runId, null);
+    }
+
+    /**
+     * The same, with the input the launch just stored ({@code known}, or null to read it): the
+     * update after the start still refuses a run canceled meanwhile.
+     */
+    public boolean start(UUID runId, RunInput known) {
         if (temporal.down()) {
             return false;
         }
-        Optional<RunInput> input = QuarkusTransaction.requiringNew().call(() -> inputIfStartable(runId));
+        Optional<RunInput> input = known != null ? Optional.of(known)
+                : QuarkusTransaction.requiringNew().call(() -> inputIfStartable(runId));
         if (input.isEmpty()) {
             return false; // canceled, already started, or gone: nothing to start
         }

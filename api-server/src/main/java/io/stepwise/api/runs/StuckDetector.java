@@ -1,9 +1,7 @@
 package io.stepwise.api.runs;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.stepwise.bootstrap.config.TemporalConfig;
 import io.stepwise.bootstrap.config.WorkerConfig;
-import io.stepwise.bootstrap.lease.QueueLease;
 import io.stepwise.core.runtime.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,13 +21,11 @@ import java.util.function.BooleanSupplier;
 public class StuckDetector {
     static final String LOST = "execution lost: resume to continue";
 
-    private final QueueLease leases;
     private final TemporalConfig temporalConfig;
     private final WorkerConfig workers;
     private final QueuePollers pollers;
 
-    public StuckDetector(QueueLease leases, TemporalConfig temporalConfig, WorkerConfig workers, QueuePollers pollers) {
-        this.leases = leases;
+    public StuckDetector(TemporalConfig temporalConfig, WorkerConfig workers, QueuePollers pollers) {
         this.temporalConfig = temporalConfig;
         this.workers = workers;
         this.pollers = pollers;
@@ -84,9 +80,6 @@ public class StuckDetector {
     }
 
     private boolean workerAlive() {
-        String queue = temporalConfig.taskQueue();
-        return QuarkusTransaction.joiningExisting().call(() -> leases.all().stream()
-                .anyMatch(l -> l.queue().equals(queue) && l.live(workers.leaseTtl()))
-                || pollers.seen(queue, workers.leaseTtl()));
+        return pollers.anyLive(temporalConfig.taskQueue(), workers.leaseTtl());
     }
 }

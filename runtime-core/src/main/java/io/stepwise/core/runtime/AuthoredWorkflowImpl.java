@@ -59,6 +59,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
      */
     static final Duration HTTP_HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
 
+    private static final ParsedDefinitions<LoadResult> PARSED = new ParsedDefinitions<>();
     private static final Logger LOG = Workflow.getLogger(AuthoredWorkflowImpl.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -339,7 +340,13 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         String canonical = definitions.loadDefinition(versionId);
         LoadResult loaded;
         try {
-            loaded = PARSER.fromStoredJson(JSON.readTree(canonical));
+            loaded = PARSED.get(canonical, text -> {
+                try {
+                    return PARSER.fromStoredJson(JSON.readTree(text));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         } catch (Exception e) {
             throw new StepFailed(new RunError(null, "definition version " + versionId + " is not readable JSON", "DefinitionInvalid"));
         }
