@@ -46,6 +46,8 @@ PY
 }
 generate pack
 
+# a payload keyring made here and thrown away (the server does not start without one, docs/security.md)
+STEPWISE_KEYS="bench:$(openssl rand -base64 32)" \
 STEPWISE_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" STEPWISE_DB_USER="$pg_user" \
 STEPWISE_JWT_PUBLIC_KEY="file:$work/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.bench" \
 STEPWISE_PACKS_DIR="$work/packs" STEPWISE_PACKS_RESYNC_ON_START=false STEPWISE_PORT="$port" \
@@ -56,6 +58,7 @@ for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$management_port/q/health/ready" >/dev/null && break
   sleep 0.5
 done
+curl -sf "http://127.0.0.1:$management_port/q/health/ready" >/dev/null || { echo "the api-server did not become ready"; tail -20 "$work/server.log"; exit 1; }
 
 resync() {
   curl -sf -o "$work/last.json" -w '%{time_total}' -X POST -H "Authorization: Bearer $token" \
