@@ -5,6 +5,7 @@ import io.stepwise.core.crypto.Keyring;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.core.runtime.ProjectionChange;
 import io.stepwise.core.runtime.RunProjection;
+import io.stepwise.core.runtime.RunProjectionHandler;
 import io.temporal.failure.ApplicationFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,11 @@ public class DbRunProjection implements RunProjection {
             // retryable: the interpreter backs off and sends the batch again
             throw ApplicationFailure.newFailure("projection write failed: " + reason, "ProjectionWriteFailed");
         }
+    }
+
+    @Override
+    public long applyTimed(ProjectionChange[] changes) {
+        return RunProjectionHandler.timed(this, changes);
     }
 
     private void write(ProjectionChange[] changes) throws SQLException {

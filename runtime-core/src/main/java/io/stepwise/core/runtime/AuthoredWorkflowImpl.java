@@ -70,8 +70,11 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
                     .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).build()).build());
     private final RunProjection localProjection;
+    private final RunProjection fastProjection;
     private final RunProjection remoteProjection;
-    private final boolean preferLocalProjection;
+    private final ProjectionPath preferredPath;
+    /** This run still writes through {@link #fastProjection}: no write was slow or failed yet. */
+    private boolean fastPath;
     /** The stub this run writes through: chosen once per run, see {@link #chooseProjection}. */
     private RunProjection projection;
     /**
@@ -93,43 +96,49 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private final RunLimits configuredLimits;
     private RunLimits limits = RunLimits.NONE;
 
-    /** The interpreter with the default caps: projection writes as ordinary activities. */
+    /** How a run sends its projection writes; see docs/projection.md, "Fast path". */
+    public enum ProjectionPath {
+        /** Local activities only (runs started before issue 11 replay this way). */
+        LOCAL,
+        /** Ordinary activities only (runs started between issue 11 and issue 14). */
+        ACTIVITY,
+        /** Local activities under a short budget until one write is slow or fails, then ordinary ones. */
+        FAST_THEN_ACTIVITY
+    }
+
+    /** The interpreter with the default caps. */
     public AuthoredWorkflowImpl() {
         this(RunLimits.DEFAULTS);
     }
 
     /** The interpreter as workers register it, with the worker's caps ({@link RunLimits}). */
     public AuthoredWorkflowImpl(RunLimits limits) {
-        this(false, limits);
+        this(ProjectionPath.FAST_THEN_ACTIVITY, limits);
     }
 
-    /**
-     * @param localProjection projection writes of new runs as local activities (no task-queue round
-     *                        trip, but a slow write holds the workflow task and with it the steps)
-     *                        instead of ordinary activities (the default; kept to measure the
-     *                        difference, see docs/projection.md)
-     */
-    protected AuthoredWorkflowImpl(boolean localProjection) {
-        this(localProjection, RunLimits.DEFAULTS);
+    /** @param path how new runs write their projection: kept to measure the paths against each other */
+    protected AuthoredWorkflowImpl(ProjectionPath path) {
+        this(path, RunLimits.DEFAULTS);
     }
 
-    private AuthoredWorkflowImpl(boolean localProjection, RunLimits limits) {
+    private AuthoredWorkflowImpl(ProjectionPath path, RunLimits limits) {
         this.configuredLimits = limits;
-        this.preferLocalProjection = localProjection;
+        this.preferredPath = path;
         this.localProjection = Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_LOCAL);
+        this.fastProjection = Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_FAST);
         this.remoteProjection = Workflow.newActivityStub(RunProjection.class, PROJECTION_REMOTE);
     }
 
-    /** The version marker of the move from local to ordinary projection activities. */
+    /** The version marker of the projection path: local (DEFAULT), ordinary activities (1), fast then ordinary (2). */
     static final String PROJECTION_AS_ACTIVITY = "projection-as-activity";
 
-    /**
-     * Runs started before projection writes became ordinary activities have local-activity markers
-     * in their history and must replay the same way; every new run records version 1.
-     */
+    /** Runs keep the path they started with: their history holds its markers or activity events. */
     private RunProjection chooseProjection() {
-        int version = Workflow.getVersion(PROJECTION_AS_ACTIVITY, Workflow.DEFAULT_VERSION, 1);
-        return version == Workflow.DEFAULT_VERSION || preferLocalProjection ? localProjection : remoteProjection;
+        int version = Workflow.getVersion(PROJECTION_AS_ACTIVITY, Workflow.DEFAULT_VERSION, 2);
+        ProjectionPath path = version == Workflow.DEFAULT_VERSION ? ProjectionPath.LOCAL
+                : version == 1 ? ProjectionPath.ACTIVITY : preferredPath;
+        fastPath = path == ProjectionPath.FAST_THEN_ACTIVITY;
+        return path == ProjectionPath.LOCAL ? localProjection : remoteProjection;
     }
 
     /**
@@ -145,6 +154,17 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private static final LocalActivityOptions PROJECTION_LOCAL = LocalActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10)).setScheduleToCloseTimeout(Duration.ofSeconds(30))
             .setRetryOptions(PROJECTION_RETRY).build();
+    /**
+     * The fast path: a local activity holds the workflow task, and with it the commands of the
+     * steps, until it completes, so it gets one attempt and a short budget (slot wait included).
+     * A write that fails, times out or takes longer than {@link #SLOW_WRITE} moves the run to
+     * ordinary activities for the rest of its life; the batch is sent again there (writes are
+     * idempotent).
+     */
+    private static final LocalActivityOptions PROJECTION_FAST = LocalActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(2)).setScheduleToCloseTimeout(Duration.ofSeconds(3))
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build();
+    static final Duration SLOW_WRITE = Duration.ofMillis(500);
     /**
      * A slow database (seconds per transaction) must still let a write land: start-to-close
      * leaves a write 20 s, and schedule-to-close also covers the wait for an activity slot on a
@@ -287,6 +307,9 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
      * batch, so the order holds; the steps go on meanwhile.
      */
     private void writeUntilItLands(ProjectionChange[] batch) {
+        if (fastPath && landedFast(batch)) {
+            return;
+        }
         Duration backoff = WRITE_RETRY_FIRST;
         for (int failures = 1; ; failures++) {
             try {
@@ -302,6 +325,23 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                 Duration doubled = backoff.multipliedBy(2);
                 backoff = doubled.compareTo(WRITE_RETRY_MAX) > 0 ? WRITE_RETRY_MAX : doubled;
             }
+        }
+    }
+
+    /** True when the batch landed on the fast path; a slow or failed write leaves that path for good. */
+    private boolean landedFast(ProjectionChange[] batch) {
+        try {
+            long took = fastProjection.applyTimed(batch);
+            if (took > SLOW_WRITE.toMillis()) {
+                fastPath = false;
+                LOG.info("projection_fast_path_off run_id={} reason=\"a write took {} ms\"", input.runId(), took);
+            }
+            return true;
+        } catch (ActivityFailure e) {
+            fastPath = false;
+            LOG.warn("projection_fast_path_off run_id={} changes={} reason=\"{}\"", input.runId(), batch.length,
+                    redactor.redact(rootMessage(e)));
+            return false;
         }
     }
 

@@ -22,6 +22,18 @@ public abstract class RunProjectionHandler implements RunProjection {
         }
     }
 
+    @Override
+    public long applyTimed(ProjectionChange[] changes) {
+        return timed(this, changes);
+    }
+
+    /** {@link RunProjection#apply} through {@code projection}, answering how long it took in milliseconds. */
+    public static long timed(RunProjection projection, ProjectionChange[] changes) {
+        long start = System.nanoTime();
+        projection.apply(changes);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
     protected abstract void runStarted(ProjectionChange.RunStarted change);
 
     protected abstract void runFinished(ProjectionChange.RunFinished change);

@@ -14,6 +14,7 @@ import io.stepwise.core.runtime.DefinitionActivities;
 import io.stepwise.core.runtime.ProjectionChange;
 import io.stepwise.core.runtime.RunInput;
 import io.stepwise.core.runtime.RunProjection;
+import io.stepwise.core.runtime.RunProjectionHandler;
 import io.stepwise.core.runtime.RunResult;
 import io.stepwise.core.runtime.RunStatus;
 import io.stepwise.core.dsl.WorkflowParser;
@@ -75,15 +76,36 @@ public final class InterpreterOverheadBenchmark {
         }
     }
 
-    /** The interpreter with projection writes as local activities, to measure ordinary activities against. */
+    /** The interpreter with projection writes as local activities only. */
     public static class LocalProjectionImpl extends AuthoredWorkflowImpl {
         public LocalProjectionImpl() {
-            super(true);
+            super(ProjectionPath.LOCAL);
         }
+    }
+
+    /** The interpreter with projection writes as ordinary activities only. */
+    public static class ActivityProjectionImpl extends AuthoredWorkflowImpl {
+        public ActivityProjectionImpl() {
+            super(ProjectionPath.ACTIVITY);
+        }
+    }
+
+    /** The class that runs each path; the default interpreter takes the fast path first. */
+    private static Class<?> implementation(AuthoredWorkflowImpl.ProjectionPath path) {
+        return switch (path) {
+            case LOCAL -> LocalProjectionImpl.class;
+            case ACTIVITY -> ActivityProjectionImpl.class;
+            case FAST_THEN_ACTIVITY -> AuthoredWorkflowImpl.class;
+        };
     }
 
     /** Counts changes and calls; the database implementation is the worker's (issue 5). */
     static final class CountingProjection implements RunProjection {
+
+    @Override
+    public long applyTimed(ProjectionChange[] changes) {
+        return RunProjectionHandler.timed(this, changes);
+    }
         final AtomicLong writes = new AtomicLong();
         final AtomicLong calls = new AtomicLong();
         private final long latencyMillis;
@@ -148,7 +170,7 @@ public final class InterpreterOverheadBenchmark {
 
         System.out.printf("N=%d runs per measurement, %d rounds, all runs started at once, one worker, "
                 + "projection write latency %d ms%n", n, rounds, latency);
-        for (boolean local : new boolean[]{true, false}) {
+        for (AuthoredWorkflowImpl.ProjectionPath path : AuthoredWorkflowImpl.ProjectionPath.values()) {
             double authoredSum = 0;
             double handSum = 0;
             double runMillisSum = 0;
@@ -156,7 +178,7 @@ public final class InterpreterOverheadBenchmark {
                 TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(
                         TestEnvironmentOptions.newBuilder().setUseTimeskipping(false).build());
                 Worker worker = env.newWorker(TASK_QUEUE);
-                worker.registerWorkflowImplementationTypes(local ? LocalProjectionImpl.class : AuthoredWorkflowImpl.class,
+                worker.registerWorkflowImplementationTypes(implementation(path),
                         HandWrittenImpl.class);
                 CountingProjection projection = new CountingProjection(latency);
                 worker.registerActivitiesImplementations(
@@ -192,13 +214,13 @@ public final class InterpreterOverheadBenchmark {
                 runMillisSum += authored.meanRunMillis();
                 System.out.printf("  round %d (%s projection): authored %.0f runs/s (mean run %.0f ms), hand-written %.0f runs/s "
                                 + "(mean run %.0f ms), ratio %.2f, projection changes %d in %d calls%n",
-                        round, local ? "local-activity" : "activity", authored.runsPerSecond(), authored.meanRunMillis(),
+                        round, path, authored.runsPerSecond(), authored.meanRunMillis(),
                         hand.runsPerSecond(), hand.meanRunMillis(), hand.runsPerSecond() / authored.runsPerSecond(),
                         projection.writes.get(), projection.calls.get());
             }
             System.out.printf("%s projection: authored %.0f runs/s (mean run %.0f ms), hand-written %.0f runs/s, "
                             + "hand-written/authored time ratio %.2f%n",
-                    local ? "local-activity" : "ordinary-activity", authoredSum / rounds, runMillisSum / rounds,
+                    path, authoredSum / rounds, runMillisSum / rounds,
                     handSum / rounds, handSum / authoredSum);
         }
         http.stop(0);

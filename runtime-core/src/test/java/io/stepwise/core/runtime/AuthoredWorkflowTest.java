@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -522,7 +525,8 @@ class AuthoredWorkflowTest {
                     with: { value: 7 }
                 """, "outputs:\n  v: ${{ steps.shape.output }}\n");
         String runId = UUID.randomUUID().toString();
-        // three attempts of the first call, three of the second, one of the third: the writer backs off twice
+        // the fast path's one attempt, then three attempts of the first ordinary activity and three
+        // of the second: the writer backs off twice
         PROJECTION.failNext(runId, 7);
 
         Started run = start(client, options, yaml, "{}", Map.of(), 1, runId);
@@ -535,6 +539,65 @@ class AuthoredWorkflowTest {
                 "step-started note", "step-succeeded note", "step-started shape", "step-succeeded shape",
                 "run-finished SUCCEEDED");
         recordHistory(client, run, "projection-retried-as-activity");
+    }
+
+    @Test
+    void aHealthyRunWritesItsProjectionWithoutActivityTasks(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("fast-path", "", """
+                  - id: a
+                    uses: noop
+                  - id: b
+                    uses: transform
+                    with: { value: 2 }
+                """, "");
+
+        Started run = start(client, options, yaml, "{}");
+        run.result();
+
+        List<HistoryEvent> history = history(client, run);
+        assertThat(PROJECTION.events(run.runId())).containsExactly("run-started 1", "step-started a",
+                "step-succeeded a", "step-started b", "step-succeeded b", "run-finished SUCCEEDED");
+        assertThat(projectionActivities(history)).isZero();
+        // the steps run in workflow code: the run takes one workflow task (two at most if the
+        // server hands the first task out before the run's start is complete)
+        assertThat(history.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+                .count()).isBetween(1L, 2L);
+    }
+
+    @Test
+    void aSlowWriteMovesTheRunToOrdinaryActivitiesAndLosesNothing(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("slow-write", "", """
+                  - id: a
+                    uses: noop
+                  - id: b
+                    uses: transform
+                    with: { value: 3 }
+                """, "outputs:\n  v: ${{ steps.b.output }}\n");
+        String runId = UUID.randomUUID().toString();
+        PROJECTION.slowNext(runId, AuthoredWorkflowImpl.SLOW_WRITE.toMillis() + 300);
+
+        Started run = start(client, options, yaml, "{}", Map.of(), 1, runId);
+        RunResult result = run.result();
+
+        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(result.output().path("v").asInt()).isEqualTo(3);
+        assertThat(PROJECTION.events(runId)).containsExactly("run-started 1", "step-started a",
+                "step-succeeded a", "step-started b", "step-succeeded b", "run-finished SUCCEEDED");
+        assertThat(projectionActivities(history(client, run))).as("writes after the slow one").isPositive();
+        recordHistory(client, run, "projection-fast-path-then-activity");
+    }
+
+    private static List<HistoryEvent> history(WorkflowClient client, Started run) {
+        return client.fetchHistory(run.stub().getExecution().getWorkflowId()).getEvents();
+    }
+
+    private static long projectionActivities(List<HistoryEvent> history) {
+        return history.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+                .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()
+                        .startsWith("StepwiseProject"))
+                .count();
     }
 
     @Test

@@ -26,9 +26,26 @@ public class InMemoryProjection extends RunProjectionHandler {
     /** Runs whose next calls fail, and how many of them still will. */
     private final Map<String, Integer> failing = new LinkedHashMap<>();
     private final Map<String, Integer> failedCalls = new LinkedHashMap<>();
+    /** Runs whose next call takes this long, once. */
+    private final Map<String, Long> slow = new LinkedHashMap<>();
 
     @Override
-    public synchronized void apply(ProjectionChange[] changes) {
+    public void apply(ProjectionChange[] changes) {
+        Long delay;
+        synchronized (this) {
+            delay = slow.remove(changes[0].runId());
+        }
+        if (delay != null) {
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        record(changes);
+    }
+
+    private synchronized void record(ProjectionChange[] changes) {
         String runId = changes[0].runId();
         int left = failing.getOrDefault(runId, 0);
         if (left > 0) {
@@ -38,6 +55,11 @@ public class InMemoryProjection extends RunProjectionHandler {
         }
         batchSizes.add(changes.length);
         super.apply(changes);
+    }
+
+    /** The run's next projection call takes {@code millis} before it writes, as on a loaded database. */
+    public synchronized void slowNext(String runId, long millis) {
+        slow.put(runId, millis);
     }
 
     /** The run's next {@code calls} projection calls fail, as if the database were away. */
