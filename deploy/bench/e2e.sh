@@ -95,5 +95,9 @@ java -Dbench.temporal="127.0.0.1:$STEPWISE_DEV_TEMPORAL_PORT" -Dbench.keys="$STE
      -Dbench.sticky="$sticky" -Dbench.localActivitySlots="$slots" -Dbench.raw="${BENCH_RAW:-true}" \
      -Dorg.slf4j.simpleLogger.logFile="$work/bench.log" -Djava.util.logging.config.file="$work/jul.properties" \
      -cp "deploy/target/devstack.jar:deploy/target/lib/*" io.stepwise.deploy.EndToEndBench \
-     "$api" "$token" "$count" "$clients" "$warmup" "$rate" "$mode" \
+     "$api" "$token" "$count" "$clients" "$warmup" "$rate" "$mode" | tee "$work/out" | grep -v '^result:'
+[ "${PIPESTATUS[0]}" -eq 0 ] \
   || { echo "the bench failed"; [ ! -f "$work/bench.log" ] || tail -40 "$work/bench.log"; exit 1; }
+# runs that left the fast path of projection writes (docs/projection.md) after a slow or failed write
+echo "projection fast path left by: $(grep -c 'projection_fast_path_off' "$STEPWISE_HOME/logs/worker.log") runs"
+grep '^result:' "$work/out" || true

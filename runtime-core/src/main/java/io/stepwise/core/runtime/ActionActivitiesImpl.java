@@ -64,13 +64,22 @@ public class ActionActivitiesImpl implements ActionActivities {
     }
 
     private static JsonNode log(Invocation call) {
-        String message = Template.asText(call.with().get("message"));
-        String level = call.with().path("level").asText("info");
+        return writeLog(LOG, call.runId(), call.stepPath(), call.with());
+    }
+
+    /**
+     * A {@code log} step's line. Runs that started before log steps ran in workflow code call it
+     * from this activity; newer runs call it from the interpreter with the replay-aware workflow
+     * logger of this class, so a replay does not write the line again.
+     */
+    static JsonNode writeLog(Logger log, String runId, String stepPath, JsonNode with) {
+        String message = Template.asText(with.get("message"));
+        String level = with.path("level").asText("info");
         String line = "workflow_log run_id={} step={} message={}";
         switch (level) {
-            case "error" -> LOG.error(line, call.runId(), call.stepPath(), message);
-            case "warn" -> LOG.warn(line, call.runId(), call.stepPath(), message);
-            default -> LOG.info(line, call.runId(), call.stepPath(), message);
+            case "error" -> log.error(line, runId, stepPath, message);
+            case "warn" -> log.warn(line, runId, stepPath, message);
+            default -> log.info(line, runId, stepPath, message);
         }
         return JsonNodeFactory.instance.nullNode();
     }

@@ -483,20 +483,38 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             }
             case ActionCatalog.TIME_WAIT -> timeWait(step, scope, path);
             case ActionCatalog.EVENT_WAIT -> eventWait(step, scope, path);
+            case ActionCatalog.LOG -> Workflow.getVersion(LOG_IN_WORKFLOW, Workflow.DEFAULT_VERSION, 1) == 1
+                    ? ActionActivitiesImpl.writeLog(STEP_LOG, input.runId(), path, redactedLog(step, scope, path))
+                    : action(step, scope, path, attempts);
             default -> action(step, scope, path, attempts);
         };
     }
 
+    /**
+     * The version marker of {@code log} steps moving into workflow code: a log line needs no
+     * activity (a task-queue round trip, three events and one more workflow task per step). Runs
+     * started before keep their log activities.
+     */
+    static final String LOG_IN_WORKFLOW = "log-in-workflow";
+    /** The logger log steps wrote through as activities; replay-aware here, so a replay writes nothing. */
+    private static final Logger STEP_LOG = Workflow.getLogger(ActionActivitiesImpl.class);
+
     // ---- actions as activities -----------------------------------------------------------------
 
-    private JsonNode action(Step step, Scope scope, String path, int[] attempts) {
+    /** A log step's {@code with}, evaluated; what it writes is for people: secrets never reach the line. */
+    private JsonNode redactedLog(Step step, Scope scope, String path) {
         JsonNode with = evaluate(step.with(), scope, path, "with");
-        if (ActionCatalog.LOG.equals(step.uses()) && with.isObject()) {
-            // what a log step writes is for people: secrets never reach the log line
-            ObjectNode redacted = ((ObjectNode) with).deepCopy();
-            redacted.put("message", redactor.redact(Template.asText(with.get("message"))));
-            with = redacted;
+        if (!with.isObject()) {
+            return with;
         }
+        ObjectNode redacted = ((ObjectNode) with).deepCopy();
+        redacted.put("message", redactor.redact(Template.asText(with.get("message"))));
+        return redacted;
+    }
+
+    private JsonNode action(Step step, Scope scope, String path, int[] attempts) {
+        JsonNode with = ActionCatalog.LOG.equals(step.uses()) ? redactedLog(step, scope, path)
+                : evaluate(step.with(), scope, path, "with");
         ActivityOptions options = activityOptions(step, with);
         ActionActivities activities = Workflow.newActivityStub(ActionActivities.class, options);
         try {
