@@ -9,6 +9,7 @@
 #   BENCH_JFR=<folder>: records the api-server, the worker and the dev stack (Temporal test server,
 #         PostgreSQL's launcher) with JFR (settings=profile) from the stack's start, written there at the end.
 #   BENCH_RAW=false: skips the baseline (then there is no result line).
+#   BENCH_LOGS=<folder>: keeps the stack's logs (api-server, worker, dev stack) there.
 # Benchmark (issues 7 and 14): end to end through the local stack that ./run.sh starts. Launches runs of a
 # 4-step workflow (http.request to a local server, transform, noop, log) from concurrent clients
 # and prints sustained runs/min, launch latency p50/p99 and end-to-end latency p50/p99 (the runs'
@@ -69,6 +70,7 @@ jfr_dump() {
 cleanup() {
   jfr_dump
   stop_local_stack
+  if [ -n "${BENCH_LOGS:-}" ]; then mkdir -p "$BENCH_LOGS" && cp "$STEPWISE_HOME"/logs/*.log "$BENCH_LOGS"/; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

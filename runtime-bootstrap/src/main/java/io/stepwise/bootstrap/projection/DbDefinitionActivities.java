@@ -1,5 +1,6 @@
 package io.stepwise.bootstrap.projection;
 
+import io.stepwise.core.runtime.AuthoredWorkflowImpl;
 import io.stepwise.core.runtime.DefinitionActivities;
 import io.temporal.failure.ApplicationFailure;
 
@@ -10,7 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.UUID;
 
-/** Loads a pinned definition version's canonical JSON from Postgres. */
+/** Loads a pinned definition version's canonical JSON from Postgres, parsed ahead into the worker's cache. */
 public class DbDefinitionActivities implements DefinitionActivities {
     private final DataSource db;
 
@@ -27,7 +28,9 @@ public class DbDefinitionActivities implements DefinitionActivities {
                 if (!rs.next()) {
                     throw ApplicationFailure.newNonRetryableFailure("no definition version " + versionId, "DefinitionMissing");
                 }
-                return rs.getString(1);
+                String canonical = rs.getString(1);
+                AuthoredWorkflowImpl.parseAhead(canonical);
+                return canonical;
             }
         } catch (SQLException e) {
             // the database may be back in a moment: let the activity retry

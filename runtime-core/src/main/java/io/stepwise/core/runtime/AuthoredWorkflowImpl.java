@@ -376,17 +376,36 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         return new RunResult(status, output, error);
     }
 
+    /**
+     * Parses a definition's stored JSON into the worker's cache, for the activity that loads it:
+     * there the parse runs on an activity thread. In a workflow thread, the first runs of a new
+     * version on a cold worker (a hundred at once, each compiling the same expressions on two
+     * cores) took over the SDK's 1 s deadlock detection and failed their workflow tasks. A text
+     * that does not parse is left for the workflow to report.
+     */
+    public static void parseAhead(String canonical) {
+        try {
+            parsed(canonical);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(AuthoredWorkflowImpl.class).debug("definition_not_parsed_ahead reason={}", e.toString());
+        }
+    }
+
+    private static LoadResult parsed(String canonical) {
+        return PARSED.get(canonical, text -> {
+            try {
+                return PARSER.fromStoredJson(JSON.readTree(text));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
     private WorkflowDefinition load(String versionId) {
         String canonical = definitions.loadDefinition(versionId);
         LoadResult loaded;
         try {
-            loaded = PARSED.get(canonical, text -> {
-                try {
-                    return PARSER.fromStoredJson(JSON.readTree(text));
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
+            loaded = parsed(canonical);
         } catch (Exception e) {
             throw new StepFailed(new RunError(null, "definition version " + versionId + " is not readable JSON", "DefinitionInvalid"));
         }
