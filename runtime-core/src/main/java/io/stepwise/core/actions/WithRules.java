@@ -19,14 +19,37 @@ import java.util.Set;
  */
 public final class WithRules {
 
-    /** A problem in a {@code with} block: the field (relative to {@code with}) and what is wrong. */
-    public record Problem(String field, String message) {
+    /** A problem in a {@code with} block: the field (relative to {@code with}), what kind, what is wrong. */
+    public record Problem(String field, Cause cause, String message) {
+    }
+
+    /** What kind of problem: the reader points at the field's key or at its value by it. */
+    public enum Cause { UNKNOWN_FIELD, MISSING, INVALID_VALUE, SHAPE }
+
+    /** One declared field, as the JSON Schema describes it. */
+    public record FieldRule(String name, Kind kind, boolean required, Set<String> choices) {
     }
 
     /** The kinds of value a field can take. */
     public enum Kind { STRING, OBJECT, ANY, DURATION, INSTANT, STATUS_CODES, BOOLEAN, POSITIVE_INTEGER }
 
     private record Field(Kind kind, boolean required, Set<String> choices) {
+    }
+
+    /** Whether any {@code with} is accepted (no declared fields). */
+    public boolean open() {
+        return open;
+    }
+
+    /** The declared fields in declaration order. */
+    public List<FieldRule> declared() {
+        return fields.entrySet().stream().map(e -> new FieldRule(e.getKey(), e.getValue().kind(),
+                e.getValue().required(), e.getValue().choices())).toList();
+    }
+
+    /** The groups of which exactly one field must be present. */
+    public List<List<String>> exactlyOneGroups() {
+        return List.copyOf(exactlyOne);
     }
 
     private final Map<String, Field> fields = new LinkedHashMap<>();
@@ -80,14 +103,14 @@ public final class WithRules {
         }
         boolean absent = with == null || with.isNull() || with.isMissingNode();
         if (!absent && !with.isObject()) {
-            problems.add(new Problem("", "'with' must be a map of fields"));
+            problems.add(new Problem("", Cause.SHAPE, "'with' must be a map of fields"));
             return problems;
         }
         for (Map.Entry<String, Field> e : fields.entrySet()) {
             JsonNode value = absent ? null : with.get(e.getKey());
             if (value == null || value.isNull()) {
                 if (e.getValue().required()) {
-                    problems.add(new Problem(e.getKey(), "'" + e.getKey() + "' is required"));
+                    problems.add(new Problem(e.getKey(), Cause.MISSING, "'" + e.getKey() + "' is required"));
                 }
             } else {
                 checkValue(e.getKey(), e.getValue(), value, problems);
@@ -96,7 +119,7 @@ public final class WithRules {
         if (!absent) {
             with.fieldNames().forEachRemaining(name -> {
                 if (!fields.containsKey(name)) {
-                    problems.add(new Problem(name, "unknown field '" + name + "' (allowed: "
+                    problems.add(new Problem(name, Cause.UNKNOWN_FIELD, "unknown field '" + name + "' (allowed: "
                             + String.join(", ", fields.keySet()) + ")"));
                 }
             });
@@ -104,7 +127,7 @@ public final class WithRules {
         for (List<String> group : exactlyOne) {
             long present = absent ? 0 : group.stream().filter(n -> with.hasNonNull(n)).count();
             if (present != 1) {
-                problems.add(new Problem("", "exactly one of " + String.join(", ", group) + " is required"));
+                problems.add(new Problem("", Cause.MISSING, "exactly one of " + String.join(", ", group) + " is required"));
             }
         }
         return problems;
@@ -117,28 +140,28 @@ public final class WithRules {
         switch (field.kind()) {
             case STRING -> {
                 if (!value.isTextual()) {
-                    problems.add(new Problem(name, "'" + name + "' must be a string"));
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + name + "' must be a string"));
                 } else if (!field.choices().isEmpty() && !field.choices().contains(value.textValue())) {
-                    problems.add(new Problem(name, "'" + value.textValue() + "' is not one of "
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + value.textValue() + "' is not one of "
                             + String.join(", ", field.choices().stream().sorted().toList())));
                 }
             }
             case OBJECT -> {
                 if (!value.isObject()) {
-                    problems.add(new Problem(name, "'" + name + "' must be a map"));
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + name + "' must be a map"));
                 }
             }
             case DURATION -> {
                 if (!value.isTextual()) {
-                    problems.add(new Problem(name, "'" + name + "' must be a duration such as 30s"));
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + name + "' must be a duration such as 30s"));
                 } else {
                     try {
                         Duration d = Durations.parse(value.textValue());
                         if (d.isZero() || d.isNegative()) {
-                            problems.add(new Problem(name, "'" + name + "' must be longer than zero"));
+                            problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + name + "' must be longer than zero"));
                         }
                     } catch (IllegalArgumentException e) {
-                        problems.add(new Problem(name, e.getMessage()));
+                        problems.add(new Problem(name, Cause.INVALID_VALUE, e.getMessage()));
                     }
                 }
             }
@@ -146,7 +169,7 @@ public final class WithRules {
                 try {
                     Instant.parse(value.asText());
                 } catch (DateTimeParseException e) {
-                    problems.add(new Problem(name, "'" + value.asText()
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + value.asText()
                             + "' is not an ISO-8601 instant such as 2026-11-22T10:00:00Z"));
                 }
             }
@@ -156,17 +179,17 @@ public final class WithRules {
                     ok &= code.isIntegralNumber() && code.asInt() >= 100 && code.asInt() <= 599;
                 }
                 if (!ok) {
-                    problems.add(new Problem(name, "'" + name + "' must be a non-empty list of HTTP status codes (100-599)"));
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + name + "' must be a non-empty list of HTTP status codes (100-599)"));
                 }
             }
             case BOOLEAN -> {
                 if (!value.isBoolean()) {
-                    problems.add(new Problem(name, "'" + name + "' must be true or false"));
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + name + "' must be true or false"));
                 }
             }
             case POSITIVE_INTEGER -> {
                 if (!value.isIntegralNumber() || !value.canConvertToLong() || value.longValue() < 1) {
-                    problems.add(new Problem(name, "'" + name + "' must be a whole number, at least 1"));
+                    problems.add(new Problem(name, Cause.INVALID_VALUE, "'" + name + "' must be a whole number, at least 1"));
                 }
             }
             case ANY -> {

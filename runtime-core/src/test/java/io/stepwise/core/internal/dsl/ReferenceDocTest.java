@@ -50,10 +50,10 @@ class ReferenceDocTest {
     @Test
     void topLevelStepInputAndForEachFieldsMatchTheReader() throws IOException {
         String doc = reference();
-        assertThat(firstColumn(doc, "## Top-level fields")).containsExactlyInAnyOrderElementsOf(DefinitionReader.TOP_FIELDS);
-        assertThat(firstColumn(doc, "### Step fields")).containsExactlyInAnyOrderElementsOf(DefinitionReader.STEP_FIELDS);
-        assertThat(firstColumn(doc, "### Schema fields")).containsExactlyInAnyOrderElementsOf(DefinitionReader.INPUT_FIELDS);
-        assertThat(firstColumn(doc, "### forEach fields")).containsExactlyInAnyOrderElementsOf(DefinitionReader.FOREACH_FIELDS);
+        assertThat(firstColumn(doc, "## Top-level fields")).containsExactlyInAnyOrderElementsOf(Vocabulary.names(Vocabulary.TOP));
+        assertThat(firstColumn(doc, "### Step fields")).containsExactlyInAnyOrderElementsOf(Vocabulary.names(Vocabulary.STEP));
+        assertThat(firstColumn(doc, "### Schema fields")).containsExactlyInAnyOrderElementsOf(Vocabulary.names(Vocabulary.INPUT));
+        assertThat(firstColumn(doc, "### forEach fields")).containsExactlyInAnyOrderElementsOf(Vocabulary.names(Vocabulary.FOREACH));
     }
 
     @Test
