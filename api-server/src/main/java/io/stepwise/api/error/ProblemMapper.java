@@ -1,6 +1,7 @@
 package io.stepwise.api.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -27,6 +28,17 @@ public class ProblemMapper {
             response.header("Retry-After", "5");
         }
         return response.build();
+    }
+
+    /** A request field the API does not know: a 400 naming it, never silence (API.md, "Errors"). */
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b).orElse(e.getPropertyName());
+        return respond(400, "Bad Request", "unknown field '" + field + "' in the request body",
+                List.of(Problem.Error.ofField(field, "this field is not part of the request; known fields: "
+                        + e.getKnownPropertyIds()))).build();
     }
 
     @ServerExceptionMapper

@@ -146,6 +146,23 @@ class RunApiTest {
     }
 
     @Test
+    void aRequestFieldTheApiDoesNotKnowIsA400NamingItAndLaunchesNothing() {
+        int before = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs?workflow=runs.approve&limit=200")
+                .then().statusCode(200).extract().jsonPath().getList("items").size();
+        operator().body("{\"inputs\": {\"ticket\": \"ST-9\"}, \"executionkey\": \"k-1\"}")
+                .post("/api/v1/workflows/runs.approve/runs")
+                .then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("'executionkey'"))
+                .body("errors[0].field", equalTo("executionkey"))
+                .body("errors[0].message", org.hamcrest.Matchers.containsString("executionKey"));
+        operator().body("{\"event\": \"approved\", \"payloads\": {}}").post("/api/v1/runs/" + java.util.UUID.randomUUID() + "/signals")
+                .then().statusCode(400).body("errors[0].field", equalTo("payloads"));
+        int after = given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs?workflow=runs.approve&limit=200")
+                .then().statusCode(200).extract().jsonPath().getList("items").size();
+        assertThat(after).isEqualTo(before);
+    }
+
+    @Test
     void twentyConcurrentLaunchesWithOneKeyMakeOneRun() {
         String key = "key-" + java.util.UUID.randomUUID();
         ExecutorService pool = Executors.newFixedThreadPool(20);
