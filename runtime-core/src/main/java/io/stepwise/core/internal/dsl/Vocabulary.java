@@ -9,9 +9,8 @@ import java.util.List;
 
 /**
  * The fields of {@code stepwise/v1}, one list per map the language has. The reader allows exactly
- * these names, the JSON Schema ({@link io.stepwise.core.dsl.WorkflowSchema}) describes each with the
- * shape and text given here, and docs/dsl-reference.md lists them (ReferenceDocTest): a field added
- * here appears in all three.
+ * these names and docs/dsl-reference.md lists them (ReferenceDocTest). Each field also carries
+ * its JSON Schema shape and text, for the editor schema issue 15 asks for (not generated yet).
  */
 public final class Vocabulary {
     private static final ObjectMapper SHAPES = new ObjectMapper().enable(JsonParser.Feature.ALLOW_SINGLE_QUOTES);
