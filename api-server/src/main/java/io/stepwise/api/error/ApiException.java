@@ -40,7 +40,12 @@ public abstract class ApiException extends RuntimeException {
     /** 409: the thing exists but its state forbids the action. */
     public static final class Conflict extends ApiException {
         public Conflict(String detail) {
-            super(409, "Conflict", detail, null);
+            this(detail, null);
+        }
+
+        /** With {@code errors}: each thing in the way, where the caller can fix it. */
+        public Conflict(String detail, List<Problem.Error> errors) {
+            super(409, "Conflict", detail, errors);
         }
     }
 
@@ -55,13 +60,14 @@ public abstract class ApiException extends RuntimeException {
         }
     }
 
-    /** 429: a limit such as a workflow's concurrency is reached. */
+    /** 415: a body in a media type the operation does not read. */
     public static final class UnsupportedMediaType extends ApiException {
         public UnsupportedMediaType(String detail) {
             super(415, "Unsupported Media Type", detail, null);
         }
     }
 
+    /** 429: a limit such as a workflow's concurrency is reached. */
     public static final class LimitReached extends ApiException {
         public LimitReached(String detail) {
             super(429, "Too Many Requests", detail, null);

@@ -11,9 +11,7 @@ import io.stepwise.bootstrap.persistence.DefinitionEntity;
 import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
 import io.stepwise.bootstrap.persistence.RunEntity;
 import io.stepwise.bootstrap.persistence.StoredJson;
-import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowDefinition;
-import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.inputs.InputValidator;
 import io.stepwise.core.redact.Redactor;
 import io.stepwise.core.runtime.RunInput;
@@ -21,11 +19,8 @@ import io.stepwise.core.runtime.RunStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
-import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -39,8 +34,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunLauncher {
 
-    /** A launch's outcome: the run, and whether it was created now (201) or found by its key (200). */
-    /** {@code start}: what the new run's execution starts with (null when an existing run answered). */
+    /**
+     * A launch's outcome: the run, whether it was created now (201) or found by its key (200), and
+     * {@code start}, what the new run's execution starts with (null when an existing run answered).
+     */
     public record Launched(UUID runId, boolean created, RunInput start) {
         Launched(UUID runId, boolean created) {
             this(runId, created, null);
@@ -50,7 +47,7 @@ public class RunLauncher {
 
     public enum Version { CURRENT, ORIGINAL }
 
-    private final WorkflowParser parser;
+    private final PinnedDefinitions definitions;
     private final EntityManager em;
     private final ObjectMapper json;
     private final RunStarter starter;
@@ -58,19 +55,10 @@ public class RunLauncher {
     private final MeterRegistry metrics;
     private final SecretInputs secretInputs;
 
-    /** Parsed definitions by version id: versions never change, and parsing is most of a launch's CPU. */
-    private final Map<UUID, WorkflowDefinition> parsed = Collections.synchronizedMap(
-            new LinkedHashMap<>(256, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<UUID, WorkflowDefinition> eldest) {
-                    return size() > 256;
-                }
-            });
-
-    public RunLauncher(WorkflowParser parser, EntityManager em, ObjectMapper json, RunStarter starter, RunAudit audit,
+    public RunLauncher(PinnedDefinitions definitions, EntityManager em, ObjectMapper json, RunStarter starter, RunAudit audit,
                        MeterRegistry metrics, SecretInputs secretInputs) {
         this.secretInputs = secretInputs;
-        this.parser = parser;
+        this.definitions = definitions;
         this.em = em;
         this.json = json;
         this.starter = starter;
@@ -144,7 +132,7 @@ public class RunLauncher {
     }
 
     /** The version a new run takes: the current one, or {@code pinned}; archived or unloadable answers 409. */
-    private DefinitionVersionEntity launchableVersion(DefinitionEntity definition, UUID pinned) {
+    static DefinitionVersionEntity launchableVersion(DefinitionEntity definition, UUID pinned) {
         if (DefinitionEntity.ARCHIVED.equals(definition.status)) {
             throw new ApiException.Conflict("workflow " + definition.ref + " is archived; new runs can't start");
         }
@@ -159,7 +147,7 @@ public class RunLauncher {
     private Launched createRun(DefinitionEntity definition, DefinitionVersionEntity version, JsonNode inputs,
                                String executionKey, String actor, UUID replayOf) {
         String ref = definition.ref;
-        WorkflowDefinition def = load(version);
+        WorkflowDefinition def = definitions.of(version);
         InputValidator.Result checked = InputValidator.validate(def, inputs);
         if (!checked.valid()) {
             throw new ApiException.BadRequest("the inputs do not match the workflow's inputs",
@@ -214,27 +202,5 @@ public class RunLauncher {
 
     private void lock(String key) {
         em.createNativeQuery("SELECT pg_advisory_xact_lock(hashtext(:k))").setParameter("k", key).getSingleResult();
-    }
-
-    private WorkflowDefinition load(DefinitionVersionEntity version) {
-        WorkflowDefinition known = parsed.get(version.id);
-        if (known != null) {
-            return known;
-        }
-        WorkflowDefinition definition = parse(version);
-        parsed.put(version.id, definition);
-        return definition;
-    }
-
-    private WorkflowDefinition parse(DefinitionVersionEntity version) {
-        try {
-            LoadResult loaded = parser.fromStoredJson(json.readTree(version.definition));
-            if (!loaded.valid()) {
-                throw new ApiException.Conflict("the current version no longer loads: " + loaded.summary());
-            }
-            return loaded.definition();
-        } catch (IOException e) {
-            throw new IllegalStateException("stored definition is not JSON", e);
-        }
     }
 }

@@ -136,13 +136,22 @@ public class RunResource {
         return Response.accepted().build();
     }
 
+    /**
+     * Resume (docs/runs.md): on the run's own version, or with {@code {"version": "current"}} on the
+     * workflow's current one; {@code ?dryRun=true} answers the plan and changes nothing.
+     */
     @POST
     @Path("/runs/{id}/resume")
     @RolesAllowed(Roles.OPERATOR)
-    public RunViews.Run resume(@PathParam("id") String id) {
+    public Response resume(@PathParam("id") String id, @QueryParam("dryRun") boolean dryRun,
+                           @HeaderParam("Content-Type") String contentType, String body)
+            throws JsonProcessingException {
         UUID run = runId(id);
-        resumer.resume(run, identity.getPrincipal().getName());
-        return queries.get(run).orElseThrow();
+        RunViews.ResumeRequest request = OptionalJsonBody.read(json, contentType, body, RunViews.ResumeRequest.class);
+        RunLauncher.Version onto = request == null || request.version() == null ? RunLauncher.Version.ORIGINAL
+                : version(request.version());
+        ResumePlan plan = resumer.resume(run, onto, dryRun, identity.getPrincipal().getName());
+        return Response.ok(dryRun ? plan : queries.get(run).orElseThrow()).build();
     }
 
     @POST

@@ -3,9 +3,11 @@ package io.stepwise.api.runs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
 import io.stepwise.bootstrap.persistence.SqlTimes;
 import io.stepwise.bootstrap.persistence.StoredJson;
 import io.stepwise.core.crypto.Keyring;
+import io.stepwise.core.dsl.WorkflowDefinition;
 import io.stepwise.core.runtime.RecordedStep;
 import io.stepwise.core.runtime.RunInput;
 import io.stepwise.core.runtime.StepStatus;
@@ -36,9 +38,11 @@ public class RunStarter {
     private final TemporalRuns temporal;
     private final SecretInputs secretInputs;
     private final Keyring keyring;
+    private final PinnedDefinitions definitions;
 
     public RunStarter(EntityManager em, ObjectMapper json, TemporalRuns temporal, SecretInputs secretInputs,
-                      Keyring keyring) {
+                      Keyring keyring, PinnedDefinitions definitions) {
+        this.definitions = definitions;
         this.secretInputs = secretInputs;
         this.keyring = keyring;
         this.em = em;
@@ -96,35 +100,53 @@ public class RunStarter {
         JsonNode inputs = secretInputs.join(StoredJson.decode(read(row.get("inputs", String.class))),
                 row.get("secret_inputs", String.class));
         String ref = row.get("workflow_ref", String.class);
-        String version = row.get("version_id", UUID.class).toString();
-        return Optional.of(attempt == 1
-                ? new RunInput(runId.toString(), ref, version, inputs, 1, Map.of())
-                : new RunInput(runId.toString(), ref, version, inputs, attempt, recordedSteps(runId, attempt),
-                        timersDue(runId, attempt)));
+        UUID version = row.get("version_id", UUID.class);
+        if (attempt == 1) {
+            return Optional.of(new RunInput(runId.toString(), ref, version.toString(), inputs, 1, Map.of()));
+        }
+        WorkflowDefinition definition = definitions.of(DefinitionVersionEntity.findById(version));
+        return Optional.of(new RunInput(runId.toString(), ref, version.toString(), inputs, attempt,
+                recordedSteps(runId, attempt, definition), timersDue(runId, attempt)));
     }
 
     /** A step outcome an earlier attempt recorded. */
-    private record StepRow(String path, StepStatus status, String output, String sealed) {
+    private record StepRow(String path, String uses, StepStatus status, String output, String sealed) {
         static StepRow of(Tuple t) {
-            return new StepRow(t.get("path", String.class), StepStatus.valueOf(t.get("status", String.class)),
-                    t.get("output", String.class), t.get("sealed", String.class));
+            return new StepRow(t.get("path", String.class), t.get("uses", String.class),
+                    StepStatus.valueOf(t.get("status", String.class)), t.get("output", String.class),
+                    t.get("sealed", String.class));
         }
     }
 
     /**
-     * What a resumed attempt inherits: the newest outcome of every step that SUCCEEDED or was
-     * SKIPPED in an earlier attempt. Read from the steps table, so a reconciler start of a resumed
-     * run that Temporal refused at first gets the same as the resume itself.
+     * The newest outcome of every step that SUCCEEDED or was SKIPPED in an attempt before
+     * {@code attempt}: what a resume may reuse. Read from the steps table, so a reconciler start of
+     * a resumed run that Temporal refused at first gets the same as the resume itself.
      */
-    Map<String, RecordedStep> recordedSteps(UUID runId, int attempt) {
+    private List<StepRow> earlierOutcomes(UUID runId, int attempt) {
         @SuppressWarnings("unchecked")
         List<Tuple> rows = em.createNativeQuery("""
-                        SELECT DISTINCT ON (path) path, status, output::text AS output, output_sealed AS sealed FROM steps
-                        WHERE run_id = :id AND attempt < :attempt ORDER BY path, attempt DESC""", Tuple.class)
+                        SELECT DISTINCT ON (path) path, uses, status, output::text AS output, output_sealed AS sealed
+                        FROM steps WHERE run_id = :id AND attempt < :attempt ORDER BY path, attempt DESC""", Tuple.class)
                 .setParameter("id", runId).setParameter("attempt", attempt).getResultList();
+        return rows.stream().map(StepRow::of)
+                .filter(step -> step.status() == StepStatus.SUCCEEDED || step.status() == StepStatus.SKIPPED).toList();
+    }
+
+    /** What a resume plans with: the earlier outcomes, without their outputs. */
+    List<ResumePlan.Recorded> recorded(UUID runId, int attempt) {
+        return earlierOutcomes(runId, attempt).stream()
+                .map(step -> new ResumePlan.Recorded(step.path(), step.uses(), step.status())).toList();
+    }
+
+    /**
+     * What a resumed attempt on {@code definition} inherits: the earlier outcomes of the steps it
+     * still has with the same {@code uses} ({@link ResumePlan#keeps}).
+     */
+    Map<String, RecordedStep> recordedSteps(UUID runId, int attempt, WorkflowDefinition definition) {
         Map<String, RecordedStep> recorded = new HashMap<>();
-        for (StepRow step : rows.stream().map(StepRow::of).toList()) {
-            if (step.status() == StepStatus.SUCCEEDED || step.status() == StepStatus.SKIPPED) {
+        for (StepRow step : earlierOutcomes(runId, attempt)) {
+            if (ResumePlan.keeps(definition, step.path(), step.uses())) {
                 // an output that held a secret is stored redacted; the resumed run gets the real one
                 String output = step.sealed() != null ? keyring.openText(step.sealed()) : step.output();
                 recorded.put(step.path(), new RecordedStep(step.status(), StoredJson.decode(read(output))));

@@ -18,6 +18,10 @@ public final class RunViews {
     public record ReplayRequest(JsonNode inputs, String version) {
     }
 
+    /** {@code version}: {@code original} (the default, the run's own) or {@code current} (the workflow's). */
+    public record ResumeRequest(String version) {
+    }
+
     public record SignalRequest(String event, String correlationKey, JsonNode payload) {
     }
 
