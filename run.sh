@@ -3,7 +3,9 @@
 #   ./run.sh                      build what is missing, start dev stack + api-server + one worker
 #   ./run.sh token --role viewer|operator|admin [--ttl 1h]    print a token
 #   ./run.sh worker               one more worker in the foreground, attached to the running stack
+#   ./run.sh validate PATH... [--format text|json|github]   check workflow files offline (docs/validate.md)
 set -euo pipefail
+CALLER_DIR="$PWD"
 cd "$(dirname "$0")"
 ROOT="$PWD"
 export STEPWISE_HOME="${STEPWISE_HOME:-$ROOT/.stepwise}"
@@ -129,8 +131,15 @@ case "${1:-}" in
     export QUARKUS_HTTP_PORT="${STEPWISE_WORKER_PORT:-0}" QUARKUS_MANAGEMENT_PORT="${STEPWISE_WORKER_MANAGEMENT_PORT:-0}"
     # uses the stack's archive, never writes it (the stack's own worker does)
     exec java $JAVA_OPTS $(cds_opts worker "$WORKER_JAR" false) -jar "$WORKER_JAR" ;;
+  validate)
+    shift
+    # the api-server's own reader and class path (plug-in actions included); no database, Temporal or token
+    build_if_needed >&2
+    cd "$CALLER_DIR"
+    exec java -XX:+UseSerialGC -Xshare:auto -cp "$ROOT/api-server/target/quarkus-app/lib/main/*" \
+      io.stepwise.core.cli.Validate "$@" ;;
   "") ;;
-  *) echo "usage: ./run.sh [token --role ROLE [--ttl 1h] | worker]" >&2; exit 2 ;;
+  *) echo "usage: ./run.sh [token --role ROLE [--ttl 1h] | worker | validate PATH... [--format text|json|github]]" >&2; exit 2 ;;
 esac
 
 command -v java >/dev/null || { say "a JDK 17 is needed"; exit 1; }

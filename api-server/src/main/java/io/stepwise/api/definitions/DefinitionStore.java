@@ -1,5 +1,6 @@
 package io.stepwise.api.definitions;
 
+import io.stepwise.core.packs.PackScanner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.bootstrap.persistence.DefinitionEntity;
 import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;

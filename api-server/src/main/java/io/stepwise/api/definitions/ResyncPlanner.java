@@ -1,5 +1,6 @@
 package io.stepwise.api.definitions;
 
+import io.stepwise.core.packs.PackScanner;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.Violation;
 import io.stepwise.core.dsl.WorkflowParser;

@@ -1,5 +1,6 @@
 package io.stepwise.api.definitions;
 
+import io.stepwise.core.packs.PackScanner;
 import io.stepwise.api.config.PacksConfig;
 import io.stepwise.api.error.ApiException;
 import io.stepwise.core.dsl.WorkflowParser;

@@ -1,5 +1,6 @@
 package io.stepwise.api.definitions;
 
+import io.stepwise.core.packs.PackScanner;
 import io.stepwise.core.dsl.WorkflowParser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.stepwise.api.definitions;
+package io.stepwise.core.packs;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +36,7 @@ public final class PackScanner {
     public record Scan(List<PackFile> files, List<String> skipped) {
     }
 
+    /** Every pack under a packs root. */
     public Scan scan(Path root) throws IOException {
         List<PackFile> files = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
@@ -56,34 +57,59 @@ public final class PackScanner {
                 skipped.add(packName + "/: not a pack name ([a-z][a-z0-9-]{0,62})");
                 continue;
             }
-            Path workflows = pack.resolve("workflows");
-            if (!Files.isDirectory(workflows, LinkOption.NOFOLLOW_LINKS)) {
+            if (!isPack(pack)) {
                 skipped.add(packName + "/: no workflows/ folder");
                 continue;
             }
-            Map<String, String> seen = new HashMap<>();
-            try (Stream<Path> entries = Files.list(workflows)) {
-                for (Path file : entries.sorted(Comparator.comparing(Path::toString)).toList()) {
-                    String fileName = file.getFileName().toString();
-                    String base = baseName(fileName);
-                    if (base == null || fileName.startsWith(".") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                        continue;
-                    }
-                    String relative = packName + "/workflows/" + fileName;
-                    String earlier = seen.putIfAbsent(base, relative);
-                    if (earlier != null) {
-                        skipped.add(relative + ": " + earlier + " already defines " + packName + "." + base);
-                        continue;
-                    }
-                    files.add(new PackFile(packName, base, relative, Files.readAllBytes(file)));
-                }
-            }
+            readPack(pack, packName, files, skipped);
         }
         return new Scan(List.copyOf(files), List.copyOf(skipped));
     }
 
+    /** One pack folder, read as a scan of its root would read it; paths stay relative to the root. */
+    public Scan scanPack(Path pack) throws IOException {
+        Path real = pack.toRealPath();
+        String packName = real.getFileName().toString();
+        if (!PACK_NAME.matcher(packName).matches()) {
+            throw new IOException(pack + " is not a pack: its name is not a pack name ([a-z][a-z0-9-]{0,62})");
+        }
+        if (!isPack(real)) {
+            throw new IOException(pack + " is not a pack: it has no workflows/ folder");
+        }
+        List<PackFile> files = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        readPack(real, packName, files, skipped);
+        return new Scan(List.copyOf(files), List.copyOf(skipped));
+    }
+
+    /** Whether {@code folder} is laid out as a pack: it holds a {@code workflows/} folder. */
+    public static boolean isPack(Path folder) {
+        return Files.isDirectory(folder.resolve("workflows"), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static void readPack(Path pack, String packName, List<PackFile> files, List<String> skipped)
+            throws IOException {
+        Map<String, String> seen = new HashMap<>();
+        try (Stream<Path> entries = Files.list(pack.resolve("workflows"))) {
+            for (Path file : entries.sorted(Comparator.comparing(Path::toString)).toList()) {
+                String fileName = file.getFileName().toString();
+                String base = baseName(fileName);
+                if (base == null || fileName.startsWith(".") || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                String relative = packName + "/workflows/" + fileName;
+                String earlier = seen.putIfAbsent(base, relative);
+                if (earlier != null) {
+                    skipped.add(relative + ": " + earlier + " already defines " + packName + "." + base);
+                    continue;
+                }
+                files.add(new PackFile(packName, base, relative, Files.readAllBytes(file)));
+            }
+        }
+    }
+
     /** {@code name} for {@code name.yaml} or {@code name.yml}; null for anything else. */
-    static String baseName(String fileName) {
+    public static String baseName(String fileName) {
         if (fileName.endsWith(".yaml")) {
             return fileName.substring(0, fileName.length() - 5);
         }
