@@ -1,5 +1,7 @@
 package io.stepwise.api.definitions;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -9,6 +11,8 @@ import io.stepwise.api.testing.ManagementPort;
 import io.stepwise.api.testing.StepwiseTestResource;
 import io.stepwise.api.testing.TestPacks;
 import io.stepwise.api.testing.TestTokens;
+import io.stepwise.core.dsl.WorkflowParser;
+import io.stepwise.core.dsl.WorkflowSchema;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -303,6 +307,23 @@ class SecurityTest {
     void healthNeedsNoTokenOnTheManagementPort() {
         ManagementPort.given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         ManagementPort.given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void theWorkflowSchemaNeedsNoToken() throws Exception {
+        Response anonymous = given().get("/api/v1/schema/workflow.json");
+        anonymous.then().statusCode(200).contentType(startsWith("application/schema+json"));
+        JsonNode schema = new ObjectMapper().readTree(anonymous.asString());
+        assertThat(schema.path("$id").asText()).isEqualTo(WorkflowSchema.ID);
+        assertThat(schema.path("$schema").asText()).isEqualTo(WorkflowSchema.DIALECT);
+        assertThat(schema.at("/$defs/action/enum").toString()).contains("\"http.request\"", "\"event.wait\"");
+        // the actions the server reads definitions with, as generated (computed once, same text each time)
+        assertThat(anonymous.asString()).isEqualTo(WorkflowSchema.render(new WorkflowParser().actions()));
+        assertThat(given().get("/api/v1/schema/workflow.json").asString()).isEqualTo(anonymous.asString());
+        // a token changes nothing
+        Response viewer = as(VIEWER).get("/api/v1/schema/workflow.json");
+        viewer.then().statusCode(200);
+        assertThat(viewer.asString()).isEqualTo(anonymous.asString());
     }
 
     @Test

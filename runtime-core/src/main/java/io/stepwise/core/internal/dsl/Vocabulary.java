@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * The fields of {@code stepwise/v1}, one list per map the language has. The reader allows exactly
  * these names and docs/dsl-reference.md lists them (ReferenceDocTest). Each field also carries
- * its JSON Schema shape and text, for the editor schema issue 15 asks for (not generated yet).
+ * its JSON Schema shape and text: {@link io.stepwise.core.dsl.WorkflowSchema} builds the editor
+ * schema from these lists (docs/workflow.schema.json, GET /api/v1/schema/workflow.json), and
+ * WorkflowSchemaTest fails when a field here is missing there or the committed file is stale.
  */
 public final class Vocabulary {
     private static final ObjectMapper SHAPES = new ObjectMapper().enable(JsonParser.Feature.ALLOW_SINGLE_QUOTES);
