@@ -134,7 +134,10 @@ case "${1:-}" in
   validate)
     shift
     # the api-server's own reader and class path (plug-in actions included); no database, Temporal or token
-    build_if_needed >&2
+    if [ ! -f "$API_JAR" ] || [ -n "$(find "$ROOT/runtime-core/src/main" "$ROOT/api-server/src/main" -newer "$API_JAR" -print -quit 2>/dev/null)" ]; then
+      say "building the api-server (./mvnw package -DskipTests -pl api-server -am) ..." >&2
+      ./mvnw -B -q package -DskipTests -pl api-server -am >&2
+    fi
     cd "$CALLER_DIR"
     exec java -XX:+UseSerialGC -Xshare:auto -cp "$ROOT/api-server/target/quarkus-app/lib/main/*" \
       io.stepwise.core.cli.Validate "$@" ;;
