@@ -32,8 +32,6 @@ JAVA_OPTS="${STEPWISE_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOu
 # class-data sharing: the first start after a build dumps the loaded classes at exit into
 # $STEPWISE_HOME/cds, later starts map them (about 40% less start-up CPU); STEPWISE_CDS=false turns it off
 CDS="${STEPWISE_CDS:-true}"
-# $KEYS is made by DevKeys, 0700 with its secrets 0600 from the start
-mkdir -p "$PIDS" "$LOGS"
 
 say() { printf 'run.sh: %s\n' "$*"; }
 
@@ -146,6 +144,8 @@ case "${1:-}" in
 esac
 
 command -v java >/dev/null || { say "a JDK 17 is needed"; exit 1; }
+# $KEYS is made by DevKeys, 0700 with its secrets 0600 from the start; validate and token write nothing
+mkdir -p "$PIDS" "$LOGS"
 build_if_needed
 java -cp "$DEVSTACK_CP" io.stepwise.deploy.DevKeys keys "$KEYS"
 # a run that was killed hard leaves processes behind: stop them first
