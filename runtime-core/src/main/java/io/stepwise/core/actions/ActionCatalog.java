@@ -67,6 +67,16 @@ public final class ActionCatalog {
         return java.util.Collections.unmodifiableSet(BUILT_INS.keySet());
     }
 
+    /**
+     * The built-ins the interpreter runs in workflow code rather than as an activity: a step's
+     * {@code timeout} and {@code retry} bound and repeat an activity, so they mean nothing here.
+     */
+    public static boolean runsInWorkflow(String name) {
+        return IN_WORKFLOW.contains(name);
+    }
+
+    private static final Set<String> IN_WORKFLOW = Set.of(TRANSFORM, NOOP, FAIL, LOG, TIME_WAIT, EVENT_WAIT);
+
     public static boolean isBuiltIn(String name) {
         return BUILT_INS.containsKey(name);
     }

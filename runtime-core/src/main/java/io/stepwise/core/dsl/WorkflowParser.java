@@ -55,11 +55,12 @@ public final class WorkflowParser {
     }
 
     /**
-     * Reads a stored version's JSON for execution (the interpreter): validated as always, but the
+     * Reads a stored version's JSON for execution (the interpreter): validated as always, except by
+     * rules the language gained after the version was accepted (it stays runnable), and the
      * canonical form and hash, which the store already has, are not computed again.
      */
     public LoadResult fromStoredJson(JsonNode json) {
-        DefinitionReader reader = new DefinitionReader(SourceTree.withoutPositions(json), actions);
+        DefinitionReader reader = new DefinitionReader(SourceTree.withoutPositions(json), actions, true);
         WorkflowDefinition definition = reader.read(null);
         return new LoadResult(definition, sorted(reader.violations()), null, null);
     }

@@ -170,6 +170,15 @@ public final class WorkflowSchema {
         return input;
     }
 
+    /** A schema that refuses an object holding any of {@code fields}. */
+    private static ObjectNode none(String... fields) {
+        ArrayNode any = NODES.arrayNode();
+        for (String field : fields) {
+            any.add(NODES.objectNode().set("required", NODES.arrayNode().add(field)));
+        }
+        return NODES.objectNode().set("not", NODES.objectNode().set("anyOf", any));
+    }
+
     private static ObjectNode step(ActionCatalog actions) {
         ObjectNode step = object(NODES.objectNode().put("type", "object")
                 .put("description", "A step: an action (uses) or a loop (forEach)."), Vocabulary.STEP);
@@ -177,14 +186,18 @@ public final class WorkflowSchema {
         either.add(NODES.objectNode().set("required", NODES.arrayNode().add("uses")));
         either.add(NODES.objectNode().set("required", NODES.arrayNode().add("forEach")));
         ArrayNode rules = step.putArray("allOf");
-        // 'with' belongs to an action; a forEach step has none
+        // 'with' belongs to an action; a forEach step has none, nor a timeout or retry of its own
         rules.add(NODES.objectNode()
                 .<ObjectNode>set("if", NODES.objectNode().set("required", NODES.arrayNode().add("forEach")))
-                .set("then", NODES.objectNode().set("not", NODES.objectNode().set("required", NODES.arrayNode().add("with")))));
+                .set("then", none("with", "timeout", "retry")));
         for (String name : actions.names()) {
             WithRules with = actions.rules(name).orElseThrow();
             ObjectNode then = NODES.objectNode();
             then.putObject("properties").set("with", with(name, with));
+            if (ActionCatalog.runsInWorkflow(name)) {
+                // timeout and retry bound and repeat an activity; this action runs in workflow code
+                then.setAll(none("timeout", "retry"));
+            }
             if (!with.open() && (with.declared().stream().anyMatch(WithRules.FieldRule::required)
                     || !with.exactlyOneGroups().isEmpty())) {
                 then.set("required", NODES.arrayNode().add("with"));

@@ -112,11 +112,13 @@ class ContentHashTest {
                 name: anchors
                 steps:
                   - id: a
-                    uses: noop
+                    uses: http.request
                     retry: { maxAttempts: 3, initialInterval: 1s }
+                    with: { method: GET, url: "http://127.0.0.1:9/" }
                   - id: b
-                    uses: noop
+                    uses: http.request
                     retry: { maxAttempts: 3, initialInterval: 1s }
+                    with: { method: GET, url: "http://127.0.0.1:9/" }
                 """;
         String aliased = """
                 apiVersion: stepwise/v1
@@ -124,11 +126,13 @@ class ContentHashTest {
                 name: anchors
                 steps:
                   - id: a
-                    uses: noop
+                    uses: http.request
                     retry: &r { maxAttempts: 3, initialInterval: 1s }
+                    with: { method: GET, url: "http://127.0.0.1:9/" }
                   - id: b
-                    uses: noop
+                    uses: http.request
                     retry: *r
+                    with: { method: GET, url: "http://127.0.0.1:9/" }
                 """;
         assertThat(load(aliased).contentHash()).isEqualTo(load(expanded).contentHash());
     }

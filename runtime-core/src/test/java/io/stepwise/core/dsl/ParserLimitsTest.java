@@ -92,11 +92,13 @@ class ParserLimitsTest {
                 name: reuse
                 steps:
                   - id: a
-                    uses: noop
+                    uses: http.request
                     retry: &r { maxAttempts: 4 }
+                    with: { method: GET, url: "http://127.0.0.1:9/" }
                   - id: b
-                    uses: noop
+                    uses: http.request
                     retry: *r
+                    with: { method: GET, url: "http://127.0.0.1:9/" }
                 """);
 
         assertThat(result.violations()).isEmpty();

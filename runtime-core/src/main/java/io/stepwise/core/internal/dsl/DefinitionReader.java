@@ -41,11 +41,16 @@ public final class DefinitionReader {
     private final InputSchemaReader inputs;
 
     public DefinitionReader(SourceTree tree, ActionCatalog actions) {
+        this(tree, actions, false);
+    }
+
+    /** @param stored a definition accepted before (see {@link StepReader}): newer rules spare it */
+    public DefinitionReader(SourceTree tree, ActionCatalog actions, boolean stored) {
         this.tree = tree;
         this.violations = new Violations(tree);
         this.fields = new FieldReader(violations);
         this.scopes = new ExpressionScopes(violations);
-        this.steps = new StepReader(violations, fields, scopes, actions);
+        this.steps = new StepReader(violations, fields, scopes, actions, stored);
         this.inputs = new InputSchemaReader(violations, fields);
     }
 

@@ -22,12 +22,19 @@ final class StepReader {
     private final FieldReader fields;
     private final ExpressionScopes scopes;
     private final ActionCatalog actions;
+    private final boolean stored;
 
-    StepReader(Violations violations, FieldReader fields, ExpressionScopes scopes, ActionCatalog actions) {
+    /**
+     * @param stored whether the document is a definition stored before (the worker reading a run's
+     *               version): rules added to the language since it was accepted do not apply to it
+     */
+    StepReader(Violations violations, FieldReader fields, ExpressionScopes scopes, ActionCatalog actions,
+               boolean stored) {
         this.violations = violations;
         this.fields = fields;
         this.scopes = scopes;
         this.actions = actions;
+        this.stored = stored;
     }
 
     List<Step> steps(JsonNode node, String path, ExpressionScopes.Scope scope, Set<String> before) {
@@ -116,6 +123,9 @@ final class StepReader {
                 when = scopes.template(whenNode, whenPath, scope);
             }
         }
+        if (!stored) {
+            onlyForActivities(node, path, hasForEach ? null : uses);
+        }
         Duration timeout = fields.duration(node, path, "timeout");
         RetryPolicy retry = retry(node.get("retry"), Paths.key(path, "retry"));
         boolean continueOnError = fields.bool(node, path, "continueOnError", false);
@@ -124,6 +134,33 @@ final class StepReader {
             return null;
         }
         return new Step(id, displayName, uses, with, when, timeout, retry, continueOnError, forEach);
+    }
+
+    /**
+     * A step's {@code timeout} and {@code retry} bound and repeat an activity (http.request and
+     * plug-ins); on a step that runs in workflow code, or on a loop, they would be silently ignored.
+     */
+    private void onlyForActivities(JsonNode node, String path, String uses) {
+        boolean loop = uses == null && node.has("forEach");
+        if (!loop && (uses == null || !ActionCatalog.runsInWorkflow(uses))) {
+            return;
+        }
+        for (String field : List.of("timeout", "retry")) {
+            if (!node.has(field)) {
+                continue;
+            }
+            String message;
+            if (loop) {
+                message = "'" + field + "' does not apply to a forEach step; set it on the steps inside";
+            } else {
+                message = "'" + field + "' does not apply to " + ("aeiou".indexOf(uses.charAt(0)) >= 0 ? "an " : "a ") + uses + " step: it runs in workflow code, "
+                        + "not as an activity ('timeout' and 'retry' apply to http.request and plug-in actions)";
+                if (ActionCatalog.EVENT_WAIT.equals(uses) && field.equals("timeout")) {
+                    message += "; for how long to wait, set with.timeout and with.onTimeout";
+                }
+            }
+            violations.atKey(Paths.key(path, field), message);
+        }
     }
 
     private ForEach forEach(JsonNode node, String path, ExpressionScopes.Scope outer) {
