@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.Violation;
 import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.packs.PackScanner;
@@ -21,7 +20,7 @@ import java.util.stream.Stream;
  * {@code ./run.sh validate PATH... [--format text|json|github]} (docs/validate.md): checks workflow
  * files with the reader the api-server loads them with, offline: no database, no Temporal, no token.
  * A PATH is a workflow file, a pack (a folder with {@code workflows/}), its {@code workflows/}
- * folder, or a packs root. Exit 0 when every file is valid, 1 when any is not, 2 for a usage error.
+ * folder, or a packs root; a pack's {@code pack.yaml} is checked with its workflows. Exit 0 when every file is valid, 1 when any is not, 2 for a usage error.
  */
 public final class Validate {
     public static final int VALID = 0;
@@ -31,11 +30,14 @@ public final class Validate {
     private static final String USAGE_TEXT = "usage: ./run.sh validate PATH... [--format text|json|github]\n"
             + "  PATH: a workflow file (.yaml, .yml), a pack folder, its workflows/ folder, or a packs root";
 
-    /** One file to check: how to show it and what it holds. */
-    private record Source(String shown, byte[] content) {
+    /** One file to check: how to show it, what it holds, and whether it is a pack's pack.yaml. */
+    private record Source(String shown, byte[] content, boolean manifest) {
     }
 
-    private record Checked(String shown, LoadResult result) {
+    private record Checked(String shown, List<Violation> violations) {
+        boolean valid() {
+            return violations.isEmpty();
+        }
     }
 
     private enum Format { TEXT, JSON, GITHUB }
@@ -87,10 +89,11 @@ public final class Validate {
             }
         }
         WorkflowParser parser = new WorkflowParser();
-        List<Checked> checked = sources.stream()
-                .map(source -> new Checked(source.shown(), parser.parse(source.content(), source.shown()))).toList();
+        List<Checked> checked = sources.stream().map(source -> new Checked(source.shown(), source.manifest()
+                ? parser.parsePack(source.content()).violations()
+                : parser.parse(source.content(), source.shown()).violations())).toList();
         warnings.forEach(w -> err.println("validate: warning: " + w));
-        long invalid = checked.stream().filter(c -> !c.result().valid()).count();
+        long invalid = checked.stream().filter(c -> !c.valid()).count();
         if (format == Format.JSON) {
             out.println(json(checked, warnings));
         } else {
@@ -106,7 +109,7 @@ public final class Validate {
     }
 
     private static List<Violation> sorted(Checked checked) {
-        return checked.result().violations().stream().sorted(Violation.BY_POSITION).toList();
+        return checked.violations().stream().sorted(Violation.BY_POSITION).toList();
     }
 
     /** {@code file:line:column: where: message}, the form editors and CI annotate; GitHub's workflow command for github. */
@@ -123,10 +126,10 @@ public final class Validate {
     private static String json(List<Checked> checked, List<String> warnings) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
-        root.put("valid", checked.stream().allMatch(c -> c.result().valid()));
+        root.put("valid", checked.stream().allMatch(Checked::valid));
         ArrayNode files = root.putArray("files");
         for (Checked c : checked) {
-            ObjectNode file = files.addObject().put("file", c.shown()).put("valid", c.result().valid());
+            ObjectNode file = files.addObject().put("file", c.shown()).put("valid", c.valid());
             ArrayNode violations = file.putArray("violations");
             for (Violation v : sorted(c)) {
                 violations.addObject().put("path", v.path()).put("line", v.line()).put("column", v.column())
@@ -147,7 +150,10 @@ public final class Validate {
             if (PackScanner.baseName(path.getFileName().toString()) == null) {
                 throw new IOException(given + " is not a workflow file: its name must end in .yaml or .yml");
             }
-            into.add(new Source(given, Files.readAllBytes(path)));
+            // a pack's pack.yaml, given by itself, is read as one
+            boolean manifest = path.getFileName().toString().equals(io.stepwise.core.dsl.PackManifest.FILE_NAME)
+                    && path.toAbsolutePath().getParent() != null && PackScanner.isPack(path.toAbsolutePath().getParent());
+            into.add(new Source(given, Files.readAllBytes(path), manifest));
             return;
         }
         if (!Files.isDirectory(path)) {
@@ -160,8 +166,10 @@ public final class Validate {
             add(scanner.scanPack(real), relative -> path.resolve(afterFirst(relative)), into, warnings);
         } else if (real.getFileName() != null && real.getFileName().toString().equals("workflows")
                 && real.getParent() != null && PackScanner.isPack(real.getParent())) {
-            add(scanner.scanPack(real.getParent()), relative -> path.resolve(afterFirst(afterFirst(relative))),
-                    into, warnings);
+            // the workflows/ folder alone: its files, not the pack's pack.yaml
+            PackScanner.Scan pack = scanner.scanPack(real.getParent());
+            add(new PackScanner.Scan(pack.files(), List.of(), pack.skipped()),
+                    relative -> path.resolve(afterFirst(afterFirst(relative))), into, warnings);
         } else if (holdsPacks(real)) {
             add(scanner.scan(real), path::resolve, into, warnings);
         } else {
@@ -183,8 +191,13 @@ public final class Validate {
     /** A scan's files and skipped entries, each shown where {@code shown} puts its scan-relative path. */
     private static void add(PackScanner.Scan scan, java.util.function.Function<String, Path> shown, List<Source> into,
                             List<String> warnings) {
+        for (PackScanner.PackFolder pack : scan.packs()) {
+            if (pack.hasManifest()) {
+                into.add(new Source(shown.apply(pack.manifestPath()).toString(), pack.manifest(), true));
+            }
+        }
         for (PackScanner.PackFile file : scan.files()) {
-            into.add(new Source(shown.apply(file.relativePath()).toString(), file.content()));
+            into.add(new Source(shown.apply(file.relativePath()).toString(), file.content(), false));
         }
         for (String skipped : scan.skipped()) {
             String[] parts = skipped.split(": ", 2);

@@ -23,10 +23,6 @@ public record LoadResult(WorkflowDefinition definition, List<Violation> violatio
 
     /** One line for lists: the first violation and how many more there are. */
     public String summary() {
-        if (violations.isEmpty()) {
-            return null;
-        }
-        String first = violations.get(0).toString();
-        return violations.size() == 1 ? first : first + " (and " + (violations.size() - 1) + " more)";
+        return Violation.summary(violations);
     }
 }

@@ -21,6 +21,15 @@ public record Violation(String path, Integer line, Integer column, String messag
         return new Violation(path, null, null, message);
     }
 
+    /** One line for lists: the first violation and how many more there are; null for none. */
+    public static String summary(java.util.List<Violation> violations) {
+        if (violations.isEmpty()) {
+            return null;
+        }
+        String first = violations.get(0).toString();
+        return violations.size() == 1 ? first : first + " (and " + (violations.size() - 1) + " more)";
+    }
+
     @Override
     public String toString() {
         String where = path.isEmpty() ? "(document)" : path;

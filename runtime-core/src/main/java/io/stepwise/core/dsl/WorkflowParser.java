@@ -45,6 +45,17 @@ public final class WorkflowParser {
         return validate(read.tree(), baseName(fileName));
     }
 
+    /** Parses and validates a pack's {@code pack.yaml}. */
+    public PackManifest.Load parsePack(byte[] source) {
+        StrictYamlReader.Result read = yaml.read(source);
+        if (!read.ok()) {
+            return new PackManifest.Load(null, sorted(read.violations()));
+        }
+        io.stepwise.core.internal.dsl.PackManifestReader reader = new io.stepwise.core.internal.dsl.PackManifestReader(read.tree());
+        PackManifest manifest = reader.read();
+        return new PackManifest.Load(manifest, sorted(reader.violations()));
+    }
+
     public LoadResult parse(String source) {
         return parse(source.getBytes(StandardCharsets.UTF_8), null);
     }

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Finds workflow files under a packs root (DSL.md, "Where definitions live"):
  * {@code <root>/<pack>/workflows/<name>.yaml|.yml}. A folder whose name is not a pack name, or
- * that has no {@code workflows/} folder, is not a pack and is skipped. Files are read here, once.
+ * that has no {@code workflows/} folder, is not a pack and is skipped. A pack's optional
+ * {@code pack.yaml} is read too. Files are read here, once.
  */
 public final class PackScanner {
     public static final Pattern PACK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,62}");
@@ -32,13 +33,24 @@ public final class PackScanner {
         }
     }
 
-    /** What a scan found: the files, and the folders and files it skipped with the reason. */
-    public record Scan(List<PackFile> files, List<String> skipped) {
+    /**
+     * One pack folder: its name and, when it has one, its {@code pack.yaml} (path relative to the
+     * root, and bytes); both null without one.
+     */
+    public record PackFolder(String name, String manifestPath, byte[] manifest) {
+        public boolean hasManifest() {
+            return manifest != null;
+        }
+    }
+
+    /** What a scan found: the files, the pack folders, and the folders and files it skipped with the reason. */
+    public record Scan(List<PackFile> files, List<PackFolder> packs, List<String> skipped) {
     }
 
     /** Every pack under a packs root. */
     public Scan scan(Path root) throws IOException {
         List<PackFile> files = new ArrayList<>();
+        List<PackFolder> folders = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         if (!Files.isDirectory(root)) {
             throw new IOException("packs root " + root + " is not a directory");
@@ -61,9 +73,9 @@ public final class PackScanner {
                 skipped.add(packName + "/: no workflows/ folder");
                 continue;
             }
-            readPack(pack, packName, files, skipped);
+            folders.add(readPack(pack, packName, files, skipped));
         }
-        return new Scan(List.copyOf(files), List.copyOf(skipped));
+        return new Scan(List.copyOf(files), List.copyOf(folders), List.copyOf(skipped));
     }
 
     /** One pack folder, read as a scan of its root would read it; paths stay relative to the root. */
@@ -78,8 +90,8 @@ public final class PackScanner {
         }
         List<PackFile> files = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        readPack(real, packName, files, skipped);
-        return new Scan(List.copyOf(files), List.copyOf(skipped));
+        PackFolder folder = readPack(real, packName, files, skipped);
+        return new Scan(List.copyOf(files), List.of(folder), List.copyOf(skipped));
     }
 
     /** Whether {@code folder} is laid out as a pack: it holds a {@code workflows/} folder. */
@@ -87,7 +99,7 @@ public final class PackScanner {
         return Files.isDirectory(folder.resolve("workflows"), LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static void readPack(Path pack, String packName, List<PackFile> files, List<String> skipped)
+    private static PackFolder readPack(Path pack, String packName, List<PackFile> files, List<String> skipped)
             throws IOException {
         Map<String, String> seen = new HashMap<>();
         try (Stream<Path> entries = Files.list(pack.resolve("workflows"))) {
@@ -106,6 +118,12 @@ public final class PackScanner {
                 files.add(new PackFile(packName, base, relative, Files.readAllBytes(file)));
             }
         }
+        Path manifest = pack.resolve(io.stepwise.core.dsl.PackManifest.FILE_NAME);
+        if (!Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+            return new PackFolder(packName, null, null);
+        }
+        return new PackFolder(packName, packName + "/" + io.stepwise.core.dsl.PackManifest.FILE_NAME,
+                Files.readAllBytes(manifest));
     }
 
     /** {@code name} for {@code name.yaml} or {@code name.yml}; null for anything else. */

@@ -170,4 +170,22 @@ class ValidateTest {
         assertTrue(result.err().contains("validate: warning: "), result.err());
         assertTrue(result.err().contains("good.yml") || result.err().contains("good.yaml"), result.err());
     }
+
+    @Test
+    void aPacksPackYamlIsCheckedWithItsWorkflows() throws IOException {
+        Path pack = pack("ops", "good.yaml", GOOD);
+        Files.writeString(pack.resolve("pack.yaml"), "description: Operations\ntag: [ops]\n");
+
+        Outcome result = validate(pack.toString());
+
+        assertEquals(Validate.INVALID, result.code());
+        assertEquals(pack.resolve("pack.yaml") + ":2:1: tag: unknown field 'tag'; did you mean 'tags'?\n", result.out());
+        assertTrue(result.err().contains("validate: 2 files, 1 invalid"), result.err());
+
+        Files.writeString(pack.resolve("pack.yaml"), "description: Operations\ntags: [ops]\n");
+        assertEquals(Validate.VALID, validate(pack.toString()).code());
+        assertEquals(Validate.VALID, validate(pack.resolve("pack.yaml").toString()).code());
+        // the workflows/ folder alone leaves pack.yaml out
+        assertTrue(validate(pack.resolve("workflows").toString()).err().contains("1 file, all valid"));
+    }
 }

@@ -21,6 +21,12 @@ public final class Vocabulary {
     public record Field(String name, boolean required, JsonNode shape, String description) {
     }
 
+    /** The fields of a pack's optional {@code pack.yaml} (DSL.md, "Where definitions live"). */
+    public static final List<Field> PACK = List.of(
+            optional("description", "{'type':'string'}", "What the pack's workflows are for; GET /packs shows it."),
+            optional("tags", "{'type':'array','items':{'type':'string'}}",
+                    "Tags every workflow of the pack carries besides its own; GET /workflows?tag= finds them."));
+
     public static final List<Field> TOP = List.of(
             required("apiVersion", "{'const':'stepwise/v1'}", "The language version: always stepwise/v1."),
             required("kind", "{'const':'Workflow'}", "Always Workflow."),
