@@ -6,6 +6,8 @@ import io.stepwise.api.error.ApiException;
 import io.stepwise.api.error.Problem;
 import io.stepwise.bootstrap.persistence.DefinitionEntity;
 import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
+import io.stepwise.bootstrap.persistence.PackEntity;
+import io.stepwise.core.dsl.PackManifest;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowParser;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -85,7 +87,9 @@ public class DefinitionService {
             params.put("after", afterRef);
         }
         if (tag != null && !tag.isBlank()) {
-            where.append(" and function('jsonb_exists', tags, :tag) = true");
+            // its own tags, or its pack's (pack.yaml)
+            where.append(" and (function('jsonb_exists', tags, :tag) = true or pack in (select p.name from PackEntity p"
+                    + " where function('jsonb_exists', p.tags, :tag) = true))");
             params.put("tag", tag);
         }
         if (pack != null && !pack.isBlank()) {
@@ -103,14 +107,16 @@ public class DefinitionService {
         List<DefinitionEntity> found = DefinitionEntity.<DefinitionEntity>find(where + " order by ref", params)
                 .range(0, limit == Integer.MAX_VALUE ? Integer.MAX_VALUE - 1 : limit - 1).list();
         Map<UUID, DefinitionVersionEntity> versions = currentVersions(found);
-        return found.stream().map(d -> summary(d, versions.get(d.currentVersionId))).toList();
+        Map<String, PackEntity> packs = found.isEmpty() ? Map.of() : packRows();
+        return found.stream().map(d -> summary(d, versions.get(d.currentVersionId), packs.get(d.pack))).toList();
     }
 
     public Optional<DefinitionViews.Detail> get(String ref) {
         return DefinitionEntity.findByRef(ref).map(d -> {
             DefinitionVersionEntity v = d.currentVersionId == null ? null : DefinitionVersionEntity.findById(d.currentVersionId);
             JsonNode def = v == null ? null : readJson(v.definition);
-            return new DefinitionViews.Detail(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d), d.status,
+            PackEntity pack = PackEntity.findById(d.pack);
+            return new DefinitionViews.Detail(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d, pack), d.status,
                     d.source, d.fileExists, versionRef(v), d.loadError, d.updatedAt.toInstant(), d.loadErrors,
                     def == null ? null : def.get("inputs"), def == null ? null : def.get("triggers"), def,
                     v == null ? null : v.yamlSource, failedSource(d));
@@ -144,8 +150,23 @@ public class DefinitionService {
     public List<DefinitionViews.Pack> packs() {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = DefinitionEntity.getEntityManager()
-                .createQuery("select d.pack, count(d) from DefinitionEntity d group by d.pack order by d.pack").getResultList();
-        return rows.stream().map(r -> new DefinitionViews.Pack((String) r[0], (Long) r[1])).toList();
+                .createQuery("select d.pack, count(d) from DefinitionEntity d group by d.pack").getResultList();
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        rows.forEach(r -> counts.put((String) r[0], (Long) r[1]));
+        Map<String, PackEntity> manifests = packRows();
+        manifests.keySet().forEach(name -> counts.putIfAbsent(name, 0L));
+        return counts.entrySet().stream().map(e -> {
+            PackEntity p = manifests.get(e.getKey());
+            return p == null ? new DefinitionViews.Pack(e.getKey(), e.getValue(), null, List.of(), null, null, null)
+                    : new DefinitionViews.Pack(p.name, e.getValue(), p.description, strings(p.tags), p.filePath,
+                    p.loadError, p.loadErrors);
+        }).toList();
+    }
+
+    private static Map<String, PackEntity> packRows() {
+        Map<String, PackEntity> rows = new HashMap<>();
+        PackEntity.<PackEntity>listAll().forEach(p -> rows.put(p.name, p));
+        return rows;
     }
 
     public DefinitionViews.ValidationResult validate(byte[] yaml) {
@@ -232,8 +253,8 @@ public class DefinitionService {
         return byId;
     }
 
-    private static DefinitionViews.Summary summary(DefinitionEntity d, DefinitionVersionEntity v) {
-        return new DefinitionViews.Summary(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d), d.status,
+    private static DefinitionViews.Summary summary(DefinitionEntity d, DefinitionVersionEntity v, PackEntity pack) {
+        return new DefinitionViews.Summary(d.ref, d.pack, d.name, d.versionLabel, d.description, tags(d, pack), d.status,
                 d.source, d.fileExists, versionRef(v), d.loadError, d.updatedAt.toInstant());
     }
 
@@ -241,11 +262,17 @@ public class DefinitionService {
         return v == null ? null : new DefinitionViews.VersionRef(v.id.toString(), v.seq, v.contentHash);
     }
 
-    private static List<String> tags(DefinitionEntity d) {
-        List<String> tags = new ArrayList<>();
-        if (d.tags != null) {
-            d.tags.forEach(t -> tags.add(t.asText()));
+    /** The workflow's tags as lists show them: its pack's (pack.yaml) first, then its own, each once. */
+    private static List<String> tags(DefinitionEntity d, PackEntity pack) {
+        PackManifest manifest = new PackManifest(null, pack == null ? List.of() : strings(pack.tags));
+        return manifest.tagsWith(strings(d.tags));
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(t -> out.add(t.asText()));
         }
-        return tags;
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import io.stepwise.core.packs.PackScanner;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.bootstrap.persistence.DefinitionEntity;
 import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
+import io.stepwise.bootstrap.persistence.PackEntity;
 import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,6 +83,52 @@ public class DefinitionStore {
                 }
             }
         }
+    }
+
+    /**
+     * Brings the packs table in line with the pack folders a resync read: a valid pack.yaml is
+     * stored, a failing one keeps its last good description and tags with the errors, and a pack
+     * whose folder or pack.yaml is gone loses its row. Rows that already say the same are not written.
+     */
+    public void applyPacks(List<ResyncPlan.PackRead> packs) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Map<String, PackEntity> stored = new HashMap<>();
+        PackEntity.<PackEntity>listAll().forEach(p -> stored.put(p.name, p));
+        for (ResyncPlan.PackRead read : packs) {
+            PackEntity row = stored.remove(read.name());
+            if (read.load() == null) {
+                if (row != null) {
+                    row.delete();
+                }
+                continue;
+            }
+            String description = row == null ? null : row.description;
+            com.fasterxml.jackson.databind.JsonNode tags = row == null ? json.createArrayNode() : row.tags;
+            String loadError = read.load().summary();
+            com.fasterxml.jackson.databind.JsonNode loadErrors = read.failed() ? json.valueToTree(read.load().violations()) : null;
+            if (!read.failed()) {
+                description = read.load().manifest().description();
+                tags = json.valueToTree(read.load().manifest().tags());
+            }
+            boolean created = row == null;
+            if (created) {
+                row = new PackEntity();
+                row.name = read.name();
+            } else if (java.util.Objects.equals(row.filePath, read.file()) && java.util.Objects.equals(row.description, description)
+                    && java.util.Objects.equals(row.tags, tags) && java.util.Objects.equals(row.loadError, loadError)) {
+                continue;
+            }
+            row.filePath = read.file();
+            row.description = description;
+            row.tags = tags;
+            row.loadError = loadError;
+            row.loadErrors = loadErrors;
+            row.updatedAt = now;
+            if (created) {
+                row.persist();
+            }
+        }
+        stored.values().forEach(PackEntity::delete);
     }
 
     /** A definition created through the API with its first version. */

@@ -27,7 +27,12 @@ public final class DefinitionViews {
     public record Version(String id, int seq, String hash, String label, Instant createdAt) {
     }
 
-    public record Pack(String name, long workflows) {
+    /**
+     * A pack: its workflow count and, from its pack.yaml, a description, the tags its workflows
+     * carry, and the file's load error when it does not load (the last good description and tags stay).
+     */
+    public record Pack(String name, long workflows, String description, List<String> tags, String file,
+                       String loadError, JsonNode loadErrors) {
     }
 
     public record Page<T>(List<T> items, String nextCursor) {

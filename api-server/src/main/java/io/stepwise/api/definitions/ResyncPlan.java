@@ -9,7 +9,19 @@ import java.util.List;
  * What a resync will do, computed without writing anything: the same plan serves a dry run and
  * the real thing. Unchanged refs need no write at all.
  */
-public record ResyncPlan(int scanned, List<Change> changes, List<String> unchanged, List<String> skipped) {
+public record ResyncPlan(int scanned, List<Change> changes, List<String> unchanged, List<String> skipped,
+                         List<PackRead> packs) {
+
+    /**
+     * A pack folder on disk and its pack.yaml: {@code file} and {@code load} are null when it has
+     * none. Applying the plan stores what a valid file says; an invalid one keeps the last good
+     * description and tags and records the errors.
+     */
+    public record PackRead(String name, String file, io.stepwise.core.dsl.PackManifest.Load load) {
+        public boolean failed() {
+            return load != null && !load.valid();
+        }
+    }
 
     /** One change to apply. */
     public sealed interface Change permits Create, NewVersion, Restore, Touch, Archive, LoadFailed {

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Compares what is on disk with what is stored and says what to change (API.md, "Resync"):
- * new, updated, unchanged, archived, restored, errors. Pure: no I/O, no clock.
+ * new, updated, unchanged, archived, restored, errors, and each pack's pack.yaml. Pure: no I/O, no clock.
  */
 public final class ResyncPlanner {
     private final WorkflowParser parser;
@@ -65,7 +65,11 @@ public final class ResyncPlanner {
                 .filter(s -> !s.archived() || s.fileExists())
                 .sorted(java.util.Comparator.comparing(StoredDefinition::ref))
                 .forEach(s -> changes.add(new ResyncPlan.Archive(s.ref())));
-        return new ResyncPlan(scan.files().size(), List.copyOf(changes), List.copyOf(unchanged), List.copyOf(skipped));
+        List<ResyncPlan.PackRead> packs = scan.packs().stream().map(pack -> pack.hasManifest()
+                ? new ResyncPlan.PackRead(pack.name(), pack.manifestPath(), parser.parsePack(pack.manifest()))
+                : new ResyncPlan.PackRead(pack.name(), null, null)).toList();
+        return new ResyncPlan(scan.files().size(), List.copyOf(changes), List.copyOf(unchanged), List.copyOf(skipped),
+                packs);
     }
 
     /**

@@ -8,9 +8,15 @@ import java.util.List;
 /**
  * The answer of {@code POST /workflows/resync} (API.md, "Resync"). {@code restored} lists refs
  * brought back without a new version (a returning file, or a file fixed back to the current
- * content); {@code skipped} lists folders and files that are not definitions, with the reason.
+ * content); {@code skipped} lists folders and files that are not definitions, with the reason;
+ * {@code packErrors} lists the pack.yaml files that do not load.
  */
-public record ResyncReport(boolean dryRun, Summary summary, Workflows workflows, List<String> skipped) {
+public record ResyncReport(boolean dryRun, Summary summary, Workflows workflows, List<String> skipped,
+                           List<PackFailed> packErrors) {
+
+    /** A pack.yaml that does not load: the pack keeps its last good description and tags. */
+    public record PackFailed(String pack, String file, String loadError, List<Violation> loadErrors) {
+    }
 
     public record Summary(int scanned, @JsonProperty("new") long newCount, long updated, long unchanged, long archived, long restored,
                           long errors) {
@@ -50,7 +56,9 @@ public record ResyncReport(boolean dryRun, Summary summary, Workflows workflows,
                 .toList();
         Summary summary = new Summary(plan.scanned(), created.size(), updated.size(), plan.unchanged().size(),
                 archived.size(), restored.size(), errors.size());
+        List<PackFailed> packErrors = plan.packs().stream().filter(ResyncPlan.PackRead::failed)
+                .map(p -> new PackFailed(p.name(), p.file(), p.load().summary(), p.load().violations())).toList();
         return new ResyncReport(dryRun, summary, new Workflows(created, updated, plan.unchanged(), archived, restored,
-                errors), plan.skipped());
+                errors), plan.skipped(), packErrors);
     }
 }

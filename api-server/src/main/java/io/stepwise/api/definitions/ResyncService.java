@@ -58,6 +58,7 @@ public class ResyncService {
         long planned = System.nanoTime();
         if (!dryRun) {
             store.apply(plan);
+            store.applyPacks(plan.packs());
             em.flush();
         }
         long applied = System.nanoTime();

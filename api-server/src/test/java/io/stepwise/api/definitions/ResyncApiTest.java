@@ -111,6 +111,45 @@ class ResyncApiTest {
                 .body("failedSource", nullValue());
     }
 
+    private static ValidatableResponse packs() {
+        return given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/packs").then().statusCode(200);
+    }
+
+    @Test
+    void packYamlGivesThePackADescriptionAndItsWorkflowsDefaultTags() {
+        TestPacks.write("kappa", "notify.yaml", TestPacks.workflow("notify", "v1"));
+        TestPacks.manifest("kappa", "description: Notifications for the on-call team\ntags: [oncall, test]\n");
+
+        resync(false).body("packErrors", org.hamcrest.Matchers.empty());
+
+        packs().body("items.find { it.name == 'kappa' }.description", equalTo("Notifications for the on-call team"))
+                .body("items.find { it.name == 'kappa' }.tags", equalTo(List.of("oncall", "test")))
+                .body("items.find { it.name == 'kappa' }.workflows", equalTo(1));
+        // the pack's tags first, then the workflow's own (test), each once
+        workflow("kappa.notify").body("tags", equalTo(List.of("oncall", "test")));
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("tag", "oncall").get("/api/v1/workflows")
+                .then().statusCode(200).body("items.ref", equalTo(List.of("kappa.notify")));
+
+        // a pack.yaml that does not load: named with its line, the last good description and tags stay
+        TestPacks.manifest("kappa", "description: Notifications\ntagz: [pager]\n");
+        resync(false).body("packErrors[0].pack", equalTo("kappa"))
+                .body("packErrors[0].file", equalTo("kappa/pack.yaml"))
+                .body("packErrors[0].loadErrors[0].line", equalTo(2))
+                .body("packErrors[0].loadErrors[0].message", equalTo("unknown field 'tagz'; did you mean 'tags'?"));
+        packs().body("items.find { it.name == 'kappa' }.description", equalTo("Notifications for the on-call team"))
+                .body("items.find { it.name == 'kappa' }.loadError", org.hamcrest.Matchers.startsWith("tagz (line 2"));
+        workflow("kappa.notify").body("tags", equalTo(List.of("oncall", "test")));
+
+        // no pack.yaml: no description, only the workflow's own tags
+        TestPacks.manifest("kappa", null);
+        resync(false);
+        packs().body("items.find { it.name == 'kappa' }.description", nullValue())
+                .body("items.find { it.name == 'kappa' }.tags", org.hamcrest.Matchers.empty());
+        workflow("kappa.notify").body("tags", equalTo(List.of("test")));
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).queryParam("tag", "oncall").get("/api/v1/workflows")
+                .then().statusCode(200).body("items", org.hamcrest.Matchers.empty());
+    }
+
     @Test
     void newBrokenFileIsListedActiveWithoutAVersion() {
         TestPacks.write("epsilon", "never.yaml", "apiVersion: stepwise/v1\nkind: Workflow\nname: never\nsteps: []\n");

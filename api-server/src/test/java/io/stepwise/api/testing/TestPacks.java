@@ -32,6 +32,21 @@ public final class TestPacks {
         }
     }
 
+    /** Writes the pack's pack.yaml; null content deletes it. */
+    public static void manifest(String pack, String content) {
+        try {
+            Path file = root().resolve(pack).resolve("pack.yaml");
+            if (content == null) {
+                Files.deleteIfExists(file);
+            } else {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, content);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A valid workflow named {@code name} whose log message makes its content unique. */
     public static String workflow(String name, String message) {
         return "apiVersion: stepwise/v1\nkind: Workflow\nname: " + name + "\nversion: \"" + message + "\"\n"
