@@ -81,6 +81,7 @@ export async function render(main, ctx) {
       section('Updated', w.updated, r => [h('code', {}, r.ref), ` version ${r.fromSeq} → ${r.toSeq}`]),
       section('Archived', w.archived, r => h('code', {}, r.ref)),
       section('Errors', w.errors, r => [h('code', {}, r.ref), ` (${r.file}): ${r.loadError}`]),
+      section('pack.yaml errors (last good description and tags kept)', report.packErrors, r => [h('code', {}, r.file), `: ${r.loadError}`]),
       dryRun ? h('div', { class: 'buttons' },
         actionButton('Apply resync', 'Applying…', () => resync(false), apply, { class: 'primary', id: 'resync-apply' })) : notice('The database now matches the packs on disk.'),
       apply);
