@@ -82,6 +82,11 @@ class ConsoleRunsIT extends ConsoleBase {
                     with: { method: GET, url: "${{ inputs.target }}/second", query: { run: "${{ run.id }}", step: second } }
                     retry: { maxAttempts: 1 }
                 """);
+        stack.writeWorkflow("fixable", FIXABLE.replace("FIX", """
+                  - id: check
+                    uses: fail
+                    with: { message: "a bug in version 1" }
+                """));
         stack.writeWorkflow("keyed", """
                 apiVersion: stepwise/v1
                 kind: Workflow
@@ -109,6 +114,19 @@ class ConsoleRunsIT extends ConsoleBase {
                     uses: nope
                 """);
     }
+
+    /** A workflow whose last step is a bug in version 1 and fixed in version 2. */
+    private static final String FIXABLE = """
+            apiVersion: stepwise/v1
+            kind: Workflow
+            name: fixable
+            inputs:
+              target: { type: string, required: true }
+            steps:
+              - id: first
+                uses: http.request
+                with: { method: GET, url: "${{ inputs.target }}/first", query: { run: "${{ run.id }}", step: first } }
+            FIX""";
 
     @AfterAll
     void closeTarget() {
@@ -269,6 +287,42 @@ class ConsoleRunsIT extends ConsoleBase {
         assertThat(target.hits(id, "first")).as("the step that had succeeded was not called again").isEqualTo(1);
         assertThat(target.hits(id, "second")).isEqualTo(2);
         assertThat(stack.run(id).path("attempt").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void resumeOnTheCurrentVersionShowsThePlanThenCompletesTheRunWithoutRepeatingTheKeptStep() throws Exception {
+        String id = stack.launch("fixable", Map.of("target", target.url()));
+        assertThat(stack.awaitTerminal(id, Duration.ofSeconds(60)).path("status").asText()).isEqualTo("FAILED");
+        assertThat(target.hits(id, "first")).isEqualTo(1);
+        // the fix is published: version 2 of the file, resynced
+        stack.writeWorkflow("fixable", FIXABLE.replace("FIX", """
+                  - id: check
+                    uses: transform
+                    with: { value: fixed }
+                """));
+        assertThat(stack.call("POST", "/api/v1/workflows/resync", null, Map.of()).status()).isEqualTo(200);
+
+        open("/runs/" + id, admin());
+        waitText(By.id("run-status"), "FAILED");
+        waitFor(By.id("resume-current")).click();
+        waitText(By.id("resume-plan"), "Resume on version 2 (the run ran version 1)");
+        assertThat(waitFor(By.id("resume-plan-kept")).getText()).isEqualTo("first");
+        assertThat(waitFor(By.id("resume-plan-run")).getText()).isEqualTo("check");
+        assertThat(stack.run(id).path("attempt").asInt()).as("the plan changed nothing").isEqualTo(1);
+        shot("run-resume-plan");
+        axe("run-resume-plan");
+
+        waitFor(By.id("resume-current-apply")).click();
+        waitText(By.id("action-outcome"), "Resumed on version 2");
+        waitText(By.id("run-status"), "SUCCEEDED");
+        waitStep("check", "SUCCEEDED");
+
+        JsonNode run = stack.run(id);
+        assertThat(run.path("workflow").path("versionSeq").asInt()).isEqualTo(2);
+        assertThat(run.path("attempt").asInt()).isEqualTo(2);
+        assertThat(target.hits(id, "first")).as("the kept step was not called again").isEqualTo(1);
     }
 
     @Test

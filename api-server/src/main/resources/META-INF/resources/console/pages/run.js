@@ -1,5 +1,6 @@
 // One run, live: status and facts, a stuck banner that says what fixes it, the steps as a
-// timeline and a table, waits, output, the audit trail; Resume, Cancel, Replay and Signal.
+// timeline and a table, waits, output, the audit trail; Resume (in place, or onto the workflow's
+// current version after its plan is shown), Cancel, Replay and Signal.
 import { api, session } from '../api.js';
 import { h, replace, time, duration, status, json, table, dialog, confirm, notice, problem, field, uid } from '../ui.js';
 import { inputControls, inputField, valueOf, placeFieldErrors, clearFieldErrors } from './workflow.js';
@@ -26,10 +27,11 @@ export async function render(main, ctx) {
 
   const may = session.may('operator');
   const resume = h('button', { type: 'button', id: 'resume', class: 'primary', hidden: true, onclick: doResume }, 'Resume');
+  const resumeCurrent = h('button', { type: 'button', id: 'resume-current', hidden: true, onclick: planResumeOnCurrent }, 'Resume on current version…');
   const cancel = h('button', { type: 'button', id: 'cancel', class: 'danger', hidden: true, onclick: doCancel }, 'Cancel');
   const replay = h('button', { type: 'button', id: 'replay', hidden: true, onclick: doReplay }, 'Replay…');
   const signal = h('button', { type: 'button', id: 'signal', hidden: true, onclick: doSignal }, 'Signal…');
-  const actions = may ? h('div', { class: 'buttons actions', role: 'group', 'aria-label': 'Run actions' }, resume, cancel, replay, signal) : null;
+  const actions = may ? h('div', { class: 'buttons actions', role: 'group', 'aria-label': 'Run actions' }, resume, resumeCurrent, cancel, replay, signal) : null;
 
   replace(main, crumbs, h('div', { class: 'title-row' }, title, statusBox), stuckBox, actions, out, facts,
     h('section', { 'aria-labelledby': 'timeline-h' }, h('h2', { id: 'timeline-h' }, 'Timeline'), timeline),
@@ -52,6 +54,7 @@ export async function render(main, ctx) {
     replace(statusBox, status(run.status));
     const terminal = TERMINAL.includes(run.status);
     if (may && !resume.disabled) resume.hidden = !run.resumable;
+    if (may && !resumeCurrent.disabled) resumeCurrent.hidden = !run.resumable;
     if (may && !cancel.disabled) cancel.hidden = terminal;
     if (may) replay.hidden = false;
     if (may) signal.hidden = terminal;
@@ -110,6 +113,51 @@ export async function render(main, ctx) {
       resume.disabled = false;
       resume.textContent = 'Resume';
     }
+  }
+
+  // the dry run first: which recorded steps the new version keeps and which run, or why it can't
+  async function planResumeOnCurrent() {
+    resumeCurrent.disabled = true;
+    replace(out);
+    try {
+      const plan = await api('POST', `/runs/${id}/resume?dryRun=true`, { version: 'current' });
+      replace(out, resumePlanCard(plan));
+    } catch (err) {
+      if (err.name === 'SignedOut') throw err;
+      replace(out, problem(err));
+    } finally {
+      resumeCurrent.disabled = false;
+    }
+  }
+
+  function resumePlanCard(plan) {
+    const list = (label, paths, listId) => h('div', {}, h('h3', {}, `${label} (${paths.length})`),
+      paths.length ? h('ul', { id: listId }, paths.map(p => h('li', {}, h('code', {}, p)))) : h('p', { id: listId }, 'none'));
+    const outcome = h('div', { id: 'resume-current-outcome' });
+    const same = plan.fromVersion === plan.toVersion;
+    const go = h('button', { type: 'button', class: 'primary', id: 'resume-current-apply' }, `Resume on version ${plan.toVersion}`);
+    go.addEventListener('click', async () => {
+      go.disabled = true;
+      go.textContent = 'Resuming…';
+      replace(outcome);
+      try {
+        const resumed = await api('POST', `/runs/${id}/resume`, { version: 'current' });
+        replace(out, notice(`Resumed on version ${resumed.workflow.versionSeq}: attempt ${resumed.attempt} is ${resumed.status}. Kept steps are not run again.`));
+        await refresh();
+      } catch (err) {
+        if (err.name === 'SignedOut') throw err;
+        replace(outcome, problem(err));
+        go.disabled = false;
+        go.textContent = `Resume on version ${plan.toVersion}`;
+      }
+    });
+    return h('div', { class: 'card', id: 'resume-plan' },
+      h('h2', {}, same ? `Version ${plan.toVersion} is already the current one` : `Resume on version ${plan.toVersion} (the run ran version ${plan.fromVersion})`),
+      h('p', {}, same ? 'A resume here is the same as Resume.' : 'Nothing has changed yet. Kept steps keep their recorded outcome; the others run on the new version.'),
+      list('Kept', plan.kept || [], 'resume-plan-kept'),
+      list('Run', plan.run || [], 'resume-plan-run'),
+      (plan.discarded || []).length ? list('Dropped (the new version has no such step)', plan.discarded, 'resume-plan-discarded') : null,
+      h('div', { class: 'buttons' }, go), outcome);
   }
 
   async function doCancel() {
