@@ -82,11 +82,12 @@ class ValidateTest {
 
     @Test
     void theExamplePackIsValid() {
+        // its workflow and its pack.yaml
         Outcome result = validate(DEMO_PACK.toString());
 
         assertEquals(Validate.VALID, result.code(), result.out() + result.err());
         assertEquals("", result.out());
-        assertTrue(result.err().contains("validate: 1 file, all valid"), result.err());
+        assertTrue(result.err().contains("validate: 2 files, all valid"), result.err());
     }
 
     @Test
