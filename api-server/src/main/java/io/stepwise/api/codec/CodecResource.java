@@ -1,5 +1,10 @@
 package io.stepwise.api.codec;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.google.protobuf.ByteString;
 import io.stepwise.api.definitions.Roles;
 import io.stepwise.api.error.ApiException;
@@ -44,6 +49,11 @@ public class CodecResource {
     @POST
     @Path("/decode")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(operationId = "decodePayloads", summary = "Decode Temporal payloads",
+            description = "Temporal's remote codec: decrypts payloads for the Temporal UI and CLI (admins only).")
+    @Tag(name = "Codec")
+    @APIResponse(responseCode = "200", description = "The decoded payloads")
+    @APIResponse(responseCode = "400", description = "A payload cannot be decoded")
     public Payloads decode(Payloads body) {
         return map(body, codec::decode);
     }
@@ -51,6 +61,11 @@ public class CodecResource {
     @POST
     @Path("/encode")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(operationId = "encodePayloads", summary = "Encode Temporal payloads",
+            description = "Temporal's remote codec: encrypts payloads with the current key (admins only).")
+    @Tag(name = "Codec")
+    @APIResponse(responseCode = "200", description = "The encoded payloads")
+    @APIResponse(responseCode = "400", description = "A payload cannot be encoded")
     public Payloads encode(Payloads body) {
         return map(body, codec::encode);
     }

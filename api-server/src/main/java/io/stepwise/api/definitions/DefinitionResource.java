@@ -1,5 +1,10 @@
 package io.stepwise.api.definitions;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.stepwise.core.packs.PackScanner;
 import io.stepwise.api.error.ApiException;
 import jakarta.annotation.security.RolesAllowed;
@@ -36,6 +41,11 @@ public class DefinitionResource {
     @GET
     @Path("/workflows")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "listWorkflows", summary = "List workflows",
+            description = "Every definition that matches the filters, in ref order, one page at a time.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "200", description = "A page of workflows")
+    @APIResponse(responseCode = "400", description = "A filter, limit or cursor is not valid")
     public DefinitionViews.Page<DefinitionViews.Summary> list(@QueryParam("pack") String pack, @QueryParam("tag") String tag,
                                                               @QueryParam("status") String status, @QueryParam("q") String q,
                                                               @QueryParam("limit") Integer limit,
@@ -49,6 +59,12 @@ public class DefinitionResource {
     @GET
     @Path("/workflows/{ref}")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "getWorkflow", summary = "Get a workflow",
+            description = "The definition with its current version: inputs, triggers, the canonical definition and its YAML; a file that does not load shows its errors and text.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "200", description = "The workflow")
+    @APIResponse(responseCode = "400", description = "Not a workflow ref (<pack>.<name>)")
+    @APIResponse(responseCode = "404", description = "No workflow with this ref")
     public DefinitionViews.Detail get(@PathParam("ref") String ref) {
         checkRef(ref);
         return definitions.get(ref).orElseThrow(() -> new ApiException.NotFound("no workflow " + ref));
@@ -57,6 +73,12 @@ public class DefinitionResource {
     @GET
     @Path("/workflows/{ref}/versions")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "listWorkflowVersions", summary = "List versions of a workflow",
+            description = "Every version, oldest first; versions are immutable.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "200", description = "The versions")
+    @APIResponse(responseCode = "400", description = "Not a workflow ref")
+    @APIResponse(responseCode = "404", description = "No workflow with this ref")
     public DefinitionViews.Page<DefinitionViews.Version> versions(@PathParam("ref") String ref) {
         checkRef(ref);
         return DefinitionViews.Page.of(definitions.versions(ref)
@@ -67,6 +89,12 @@ public class DefinitionResource {
     @Path("/workflows")
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain", MediaType.APPLICATION_JSON})
     @RolesAllowed(Roles.ADMIN)
+    @Operation(operationId = "createWorkflow", summary = "Create a workflow from YAML",
+            description = "Creates an API-managed definition in the pack given by ?pack= from a YAML body. Nothing is stored when it is not valid.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "201", description = "Created; Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DefinitionViews.Detail.class)))
+    @APIResponse(responseCode = "400", description = "The YAML is not valid (errors lists each violation with its line and column) or ?pack= is missing")
+    @APIResponse(responseCode = "409", description = "A workflow with this ref exists already")
     public Response create(@QueryParam("pack") String pack, byte[] yaml) {
         if (pack == null || pack.isBlank()) {
             throw new ApiException.BadRequest("the query parameter 'pack' is required",
@@ -81,6 +109,13 @@ public class DefinitionResource {
     @Path("/workflows/{ref}")
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain", MediaType.APPLICATION_JSON})
     @RolesAllowed(Roles.ADMIN)
+    @Operation(operationId = "updateWorkflow", summary = "Publish a new version",
+            description = "A new current version from a YAML body; the same content keeps the current version. Runs in flight keep theirs.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "200", description = "The workflow with its current version")
+    @APIResponse(responseCode = "400", description = "The YAML is not valid")
+    @APIResponse(responseCode = "404", description = "No workflow with this ref")
+    @APIResponse(responseCode = "409", description = "The ref is managed by a pack file")
     public DefinitionViews.Detail update(@PathParam("ref") String ref, byte[] yaml) {
         checkRef(ref);
         return definitions.update(ref, yaml);
@@ -89,6 +124,13 @@ public class DefinitionResource {
     @DELETE
     @Path("/workflows/{ref}")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(operationId = "archiveWorkflow", summary = "Archive a workflow",
+            description = "Runs in flight finish; new launches get 409. The record and its versions stay.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "204", description = "Archived")
+    @APIResponse(responseCode = "400", description = "Not a workflow ref")
+    @APIResponse(responseCode = "404", description = "No workflow with this ref")
+    @APIResponse(responseCode = "409", description = "The ref is managed by a pack file")
     public Response archive(@PathParam("ref") String ref) {
         checkRef(ref);
         definitions.archive(ref);
@@ -99,6 +141,10 @@ public class DefinitionResource {
     @Path("/workflows/validate")
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", "text/plain", MediaType.APPLICATION_JSON})
     @RolesAllowed(Roles.ADMIN)
+    @Operation(operationId = "validateWorkflow", summary = "Validate YAML without storing it",
+            description = "Checks a YAML body with the reader resync uses and answers every violation; stores nothing.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "200", description = "Whether it is valid, and its violations")
     public DefinitionViews.ValidationResult validate(byte[] yaml) {
         return definitions.validate(yaml);
     }
@@ -106,6 +152,11 @@ public class DefinitionResource {
     @POST
     @Path("/workflows/resync")
     @RolesAllowed(Roles.ADMIN)
+    @Operation(operationId = "resyncWorkflows", summary = "Resync the packs",
+            description = "Rescans the packs root and brings the database in line; ?dryRun=true answers the same report and writes nothing.")
+    @Tag(name = "Workflows")
+    @APIResponse(responseCode = "200", description = "What changed (or would)")
+    @APIResponse(responseCode = "503", description = "The packs root cannot be read")
     public ResyncReport resync(@QueryParam("dryRun") @DefaultValue("false") boolean dryRun) {
         return resync.resync(dryRun);
     }
@@ -113,6 +164,10 @@ public class DefinitionResource {
     @GET
     @Path("/packs")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "listPacks", summary = "List packs",
+            description = "Every pack with its workflow count and, from its pack.yaml, its description and tags.")
+    @Tag(name = "Packs")
+    @APIResponse(responseCode = "200", description = "The packs")
     public DefinitionViews.Page<DefinitionViews.Pack> packs() {
         return DefinitionViews.Page.of(definitions.packs());
     }
@@ -120,6 +175,12 @@ public class DefinitionResource {
     @GET
     @Path("/packs/{pack}/workflows")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "listPackWorkflows", summary = "List a pack's workflows",
+            description = "The pack's definitions, in ref order.")
+    @Tag(name = "Packs")
+    @APIResponse(responseCode = "200", description = "The workflows")
+    @APIResponse(responseCode = "400", description = "Not a pack name")
+    @APIResponse(responseCode = "404", description = "No pack with this name")
     public DefinitionViews.Page<DefinitionViews.Summary> packWorkflows(@PathParam("pack") String pack) {
         checkPack(pack);
         List<DefinitionViews.Summary> found = definitions.list(pack, null, null, null);

@@ -1,5 +1,10 @@
 package io.stepwise.api.runs;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.stepwise.bootstrap.persistence.SqlTimes;
 import io.stepwise.bootstrap.persistence.StoredJson;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -70,6 +75,11 @@ public class AuditResource {
     @Path("/runs/{id}/events")
     @RolesAllowed(Roles.VIEWER)
     @Transactional
+    @Operation(operationId = "listRunEvents", summary = "Get a run's audit trail",
+            description = "Who launched, signalled, cancelled, resumed or replayed the run, and when, oldest first.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "200", description = "The audit events")
+    @APIResponse(responseCode = "404", description = "No run with this id")
     public DefinitionViews.Page<AuditEvent> events(@PathParam("id") String id) {
         UUID run;
         try {
@@ -92,6 +102,10 @@ public class AuditResource {
     @GET
     @Path("/queues")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "listQueues", summary = "List task queues",
+            description = "Each task queue with the workers that claim it and whether any is live.")
+    @Tag(name = "Queues")
+    @APIResponse(responseCode = "200", description = "The queues")
     public DefinitionViews.Page<Queue> queues() {
         // the authored queue is always listed, first: "no worker" is an answer an operator needs to see
         Map<String, List<QueueLease.Lease>> byQueue = new LinkedHashMap<>();

@@ -1,5 +1,10 @@
 package io.stepwise.api.runs;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stepwise.api.definitions.Roles;
 import io.stepwise.api.error.ApiException;
@@ -37,6 +42,14 @@ public class EventResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
+    @Operation(operationId = "postEvent", summary = "Post an event",
+            description = "Signals every active run waiting for this event (and key), and launches the workflows it triggers. An event id already seen is not delivered again.")
+    @Tag(name = "Events")
+    @APIResponse(responseCode = "202", description = "Which runs were signalled and which launched", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventResource.EventResult.class)))
+    @APIResponse(responseCode = "400", description = "name is missing or a field is not valid")
+    @APIResponse(responseCode = "409", description = "A triggered workflow cannot be launched")
+    @APIResponse(responseCode = "429", description = "A triggered workflow's concurrency limit is reached")
+    @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
     public Response post(EventRequest request) {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw new ApiException.BadRequest("'name' is required", List.of(Problem.Error.ofField("name", "required")));

@@ -1,5 +1,10 @@
 package io.stepwise.api.runs;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stepwise.api.definitions.DefinitionViews;
 import io.stepwise.api.definitions.Roles;
@@ -63,6 +68,16 @@ public class RunResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
     @Blocking
+    @Operation(operationId = "launchRun", summary = "Launch a run",
+            description = "Starts a run of the workflow's current version. With an Idempotency-Key (or executionKey) already used, answers the existing run with 200. With ?wait= it answers when the run ends or the wait runs out, whichever is first; the status says which.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "201", description = "Launched; Location names the run", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunViews.Run.class)))
+    @APIResponse(responseCode = "200", description = "A run with this Idempotency-Key exists already: that run", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunViews.Run.class)))
+    @APIResponse(responseCode = "400", description = "The inputs do not validate (errors names each), or a header or ?wait= is not valid")
+    @APIResponse(responseCode = "404", description = "No workflow with this ref")
+    @APIResponse(responseCode = "409", description = "The workflow is archived or has no loadable version, or the key was used with other inputs")
+    @APIResponse(responseCode = "429", description = "The workflow's concurrency limit is reached; Retry-After says when to try again")
+    @APIResponse(responseCode = "503", description = "Temporal cannot be reached; Retry-After says when to try again")
     public CompletionStage<Response> launch(@PathParam("ref") String ref,
                                             @HeaderParam("Idempotency-Key") String idempotencyKey,
                                             @QueryParam("wait") String wait, RunViews.LaunchRequest request) {
@@ -85,6 +100,11 @@ public class RunResource {
     @GET
     @Path("/runs")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "listRuns", summary = "List runs",
+            description = "Runs, newest first, one page at a time.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "200", description = "A page of runs")
+    @APIResponse(responseCode = "400", description = "A filter, limit or cursor is not valid")
     public DefinitionViews.Page<RunViews.Summary> list(@QueryParam("workflow") String workflow,
                                                        @QueryParam("status") String status,
                                                        @QueryParam("stuck") Boolean stuck,
@@ -96,6 +116,10 @@ public class RunResource {
     @GET
     @Path("/runs/stats")
     @RolesAllowed(Roles.VIEWER)
+    @Operation(operationId = "getRunStats", summary = "Count runs",
+            description = "Runs by status and launches per minute over the last hour, as the console home shows them.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "200", description = "The counts")
     public RunStats.Stats stats() {
         return stats.now();
     }
@@ -104,6 +128,12 @@ public class RunResource {
     @Path("/runs/{id}")
     @RolesAllowed(Roles.VIEWER)
     @Blocking
+    @Operation(operationId = "getRun", summary = "Get a run",
+            description = "The run document: status, inputs (secrets redacted), steps, waits, output, error, and why it is stuck when it is. Asks Temporal nothing. With ?wait= it answers when the status changes (from ?from= or the status now) or the wait ends.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "200", description = "The run", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunViews.Run.class)))
+    @APIResponse(responseCode = "400", description = "?wait= or ?from= is not valid")
+    @APIResponse(responseCode = "404", description = "No run with this id")
     public CompletionStage<RunViews.Run> get(@PathParam("id") String id, @QueryParam("wait") String wait,
                                              @QueryParam("from") String from) {
         UUID run = runId(id);
@@ -125,6 +155,15 @@ public class RunResource {
     @Path("/runs/{id}/signals")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Roles.OPERATOR)
+    @Operation(operationId = "signalRun", summary = "Signal a run",
+            description = "Delivers an event to the run; an event.wait step that matches it takes it.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "202", description = "Delivered to the run")
+    @APIResponse(responseCode = "400", description = "event is missing or a field is not valid")
+    @APIResponse(responseCode = "404", description = "No run with this id")
+    @APIResponse(responseCode = "409", description = "The run has ended")
+    @APIResponse(responseCode = "429", description = "The run holds as many unmatched signals as it may")
+    @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
     public Response signal(@PathParam("id") String id, RunViews.SignalRequest request) {
         if (request == null || request.event() == null || request.event().isBlank()) {
             throw new ApiException.BadRequest("'event' is required", List.of(Problem.Error.ofField("event", "required")));
@@ -143,6 +182,14 @@ public class RunResource {
     @POST
     @Path("/runs/{id}/resume")
     @RolesAllowed(Roles.OPERATOR)
+    @Operation(operationId = "resumeRun", summary = "Resume a run",
+            description = "Continues a FAILED run (or one whose execution was lost) in place: steps that succeeded are not run again. {\"version\": \"current\"} resumes on the workflow's current version; ?dryRun=true answers the plan (kept, run, discarded) and changes nothing. The body is optional.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "200", description = "The run document, or with ?dryRun=true the plan", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(oneOf = {RunViews.Run.class, ResumePlan.class})))
+    @APIResponse(responseCode = "400", description = "A field of the body is not valid or not known")
+    @APIResponse(responseCode = "404", description = "No run with this id")
+    @APIResponse(responseCode = "409", description = "The run is not resumable now, or the new version cannot take it (errors lists every reason)")
+    @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
     public Response resume(@PathParam("id") String id, @QueryParam("dryRun") boolean dryRun,
                            @HeaderParam("Content-Type") String contentType, String body)
             throws JsonProcessingException {
@@ -157,6 +204,15 @@ public class RunResource {
     @POST
     @Path("/runs/{id}/replay")
     @RolesAllowed(Roles.OPERATOR)
+    @Operation(operationId = "replayRun", summary = "Replay a run",
+            description = "A new run with the original's stored inputs, each input given replacing the stored one, on the current version (default) or the original. The body is optional.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "201", description = "The new run; Location names it", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunViews.Run.class)))
+    @APIResponse(responseCode = "400", description = "The inputs do not validate, or a field is not valid or not known")
+    @APIResponse(responseCode = "404", description = "No run with this id")
+    @APIResponse(responseCode = "409", description = "The workflow is archived or has no loadable version")
+    @APIResponse(responseCode = "429", description = "The workflow's concurrency limit is reached")
+    @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
     public Response replay(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, String body)
             throws JsonProcessingException {
         RunViews.ReplayRequest request = OptionalJsonBody.read(json, contentType, body, RunViews.ReplayRequest.class);
@@ -170,6 +226,13 @@ public class RunResource {
     @POST
     @Path("/runs/{id}/cancel")
     @RolesAllowed(Roles.OPERATOR)
+    @Operation(operationId = "cancelRun", summary = "Cancel a run",
+            description = "Asks the run to stop at its next step boundary; steps already done stay done. No body.")
+    @Tag(name = "Runs")
+    @APIResponse(responseCode = "202", description = "Cancellation requested")
+    @APIResponse(responseCode = "404", description = "No run with this id")
+    @APIResponse(responseCode = "409", description = "The run has ended")
+    @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
     public Response cancel(@PathParam("id") String id) {
         canceler.cancel(runId(id), identity.getPrincipal().getName());
         return Response.accepted().build();

@@ -1,5 +1,11 @@
 package io.stepwise.api.schema;
 
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.stepwise.core.dsl.WorkflowParser;
 import io.stepwise.core.dsl.WorkflowSchema;
 import jakarta.annotation.security.PermitAll;
@@ -28,6 +34,12 @@ public class SchemaResource {
     @Path("/workflow.json")
     @Produces(SCHEMA_JSON)
     @PermitAll
+    @Operation(operationId = "getWorkflowSchema", summary = "Get the JSON Schema of stepwise/v1",
+            description = "The JSON Schema (draft 2020-12) of workflow files, with the actions this server loads; for editors. No token needed.")
+    @Tag(name = "Schema")
+    @APIResponse(responseCode = "200", description = "The schema", content = @Content(mediaType = SCHEMA_JSON,
+            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
+    @APIResponse(responseCode = "406", description = "The Accept header names no type this answers (application/schema+json)")
     public String workflow() {
         return workflowSchema;
     }
