@@ -42,14 +42,16 @@ class MigrationTest {
         MigrateResult first = flyway().migrate();
         MigrateResult second = flyway().migrate();
 
-        assertThat(first.migrationsExecuted).isEqualTo(8);
+        assertThat(first.migrationsExecuted).isEqualTo(9);
         assertThat(second.migrationsExecuted).isZero();
         assertThat(tables()).contains("definitions", "definition_versions", "runs", "steps", "waits", "run_events",
-                "processed_events", "queue_leases");
+                "processed_events", "queue_leases", "packs");
         // the console's reads: a run's replays, and runs finished per minute
         assertThat(indexes("runs")).contains("runs_replay_of", "runs_finished");
         // secrets at rest: events find a wait whose correlation key is redacted by its digest
         assertThat(indexes("waits")).contains("waits_open_by_digest");
+        // pack.yaml's tags: GET /workflows?tag= looks them up
+        assertThat(indexes("packs")).contains("packs_tags");
     }
 
     private List<String> indexes(String table) throws SQLException {
