@@ -46,11 +46,41 @@ public class ApiDocument implements OASFilter {
                 .description("the local stack ./run.sh starts")));
         api.tags(TAGS.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(t -> OASFactory.createTag().name(t.getKey()).description(t.getValue())).toList());
+        Map<String, Schema> components = api.getComponents().getSchemas();
+        components.values().forEach(schema -> nullableWhereOptional(schema, components));
         api.getComponents().addSchema("Problem", problemSchema()).addSchema("ProblemError", problemErrorSchema());
         if (api.getPaths() == null) {
             return;
         }
         api.getPaths().getPathItems().values().forEach(item -> item.getOperations().values().forEach(this::complete));
+    }
+
+    /**
+     * The bodies write absent values as {@code null} (a run not finished has {@code "finishedAt": null}):
+     * every property that is not required may be null, except booleans, which always have a value.
+     * A referenced schema takes null itself: OpenAPI 3.0 has no way to make one reference nullable.
+     */
+    private static void nullableWhereOptional(Schema schema, Map<String, Schema> components) {
+        if (schema.getProperties() == null) {
+            return;
+        }
+        List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+        schema.getProperties().forEach((name, property) -> {
+            if (required.contains(name)) {
+                return;
+            }
+            if (property.getRef() != null) {
+                // OpenAPI 3.0 has no nullable reference: the referenced schema takes null (every
+                // use of a time, a version ref or a stuck reason here is optional)
+                Schema target = components.get(property.getRef().substring(property.getRef().lastIndexOf('/') + 1));
+                if (target != null && target.getType() != null && !target.getType().contains(Schema.SchemaType.NULL)) {
+                    target.addType(Schema.SchemaType.NULL);
+                }
+            } else if (property.getType() != null && !property.getType().contains(Schema.SchemaType.BOOLEAN)
+                    && !property.getType().contains(Schema.SchemaType.NULL)) {
+                property.addType(Schema.SchemaType.NULL);
+            }
+        });
     }
 
     private void complete(Operation operation) {

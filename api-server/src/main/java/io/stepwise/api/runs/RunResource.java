@@ -3,6 +3,7 @@ package io.stepwise.api.runs;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -191,7 +192,10 @@ public class RunResource {
     @APIResponse(responseCode = "409", description = "The run is not resumable now, or the new version cannot take it (errors lists every reason)")
     @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
     public Response resume(@PathParam("id") String id, @QueryParam("dryRun") boolean dryRun,
-                           @HeaderParam("Content-Type") String contentType, String body)
+                           @HeaderParam("Content-Type") String contentType,
+                           @RequestBody(required = false, description = "Optional: {\"version\": \"current\"} resumes on the workflow's current version",
+                                   content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                           schema = @Schema(implementation = RunViews.ResumeRequest.class))) String body)
             throws JsonProcessingException {
         UUID run = runId(id);
         RunViews.ResumeRequest request = OptionalJsonBody.read(json, contentType, body, RunViews.ResumeRequest.class);
@@ -213,7 +217,10 @@ public class RunResource {
     @APIResponse(responseCode = "409", description = "The workflow is archived or has no loadable version")
     @APIResponse(responseCode = "429", description = "The workflow's concurrency limit is reached")
     @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
-    public Response replay(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType, String body)
+    public Response replay(@PathParam("id") String id, @HeaderParam("Content-Type") String contentType,
+                           @RequestBody(required = false, description = "Optional: inputs to change, and the version (current or original)",
+                                   content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                           schema = @Schema(implementation = RunViews.ReplayRequest.class))) String body)
             throws JsonProcessingException {
         RunViews.ReplayRequest request = OptionalJsonBody.read(json, contentType, body, RunViews.ReplayRequest.class);
         RequestChecks.start().inputs("inputs", request == null ? null : request.inputs()).orThrow();

@@ -45,8 +45,17 @@ public class StepwiseTestResource implements QuarkusTestResourceLifecycleManager
         current.temporal = TestServer.createPortBoundServer(current.temporalPort, true);
     }
 
+    private static boolean contractInstalled;
+
     @Override
     public Map<String, String> start() {
+        synchronized (StepwiseTestResource.class) {
+            if (!contractInstalled) {
+                // every REST test's exchanges are held to the served OpenAPI document
+                io.restassured.RestAssured.filters(new OpenApiContract());
+                contractInstalled = true;
+            }
+        }
         try {
             postgres = TestPostgres.start();
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
