@@ -302,6 +302,18 @@ final class Stack implements AutoCloseable {
     record Reply(int status, JsonNode body, String text) {
     }
 
+    private ApiContract contract;
+    private String contractBase;
+
+    /** The OpenAPI document of the api-server running now (a restart may be another build's). */
+    private synchronized ApiContract contract() throws Exception {
+        if (contract == null || !api().base().equals(contractBase)) {
+            contract = ApiContract.of(http, api().base());
+            contractBase = api().base();
+        }
+        return contract;
+    }
+
     Reply call(String method, String path, Object body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(api().base() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token());
@@ -312,7 +324,11 @@ final class Stack implements AutoCloseable {
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        String sent = body == null ? null : JSON.writeValueAsString(body);
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        if (path.startsWith("/api/")) {
+            contract().check(method, URI.create(api().base() + path), headers, sent, r);
+        }
         JsonNode json = null;
         try {
             json = r.body().isBlank() ? null : JSON.readTree(r.body());
