@@ -75,9 +75,36 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (databaseUnreachable(e)) {
+            // a restart or a failover: nothing was done, and the same request will work shortly
+            LOG.warnf("request_failed status=503 reason=\"database unreachable\" detail=%s", e.getMessage());
+            return respond(503, "Service Unavailable", "the database cannot be reached; try again shortly", null)
+                    .header("Retry-After", "5").build();
+        }
         LOG.error("request_failed status=500", e);
         return respond(500, "Internal Server Error", "an unexpected error happened; the server log has the details",
                 null).build();
+    }
+
+    /**
+     * Whether the failure is the database being out of reach: a connection refused or broken (SQL
+     * state class 08), the server shutting down (57P01 to 57P03), or no connection to be had from the
+     * pool in time.
+     */
+    static boolean databaseUnreachable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLException sql) {
+                String state = sql.getSQLState() == null ? "" : sql.getSQLState();
+                if (state.startsWith("08") || state.startsWith("57P0")
+                        || String.valueOf(sql.getMessage()).startsWith("Acquisition timeout")) {
+                    return true;
+                }
+            }
+            if (t.getClass().getName().equals("org.hibernate.exception.JDBCConnectionException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Response.ResponseBuilder respond(int status, String title, String detail, List<Problem.Error> errors) {

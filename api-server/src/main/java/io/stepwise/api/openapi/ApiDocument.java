@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * What the resources' annotations do not say once for all (docs/api-reference.md, "OpenAPI"): the
  * document's info, servers and tags; the problem+json schema on every error response; the 401 and
- * 403 of every secured operation; the 413 and 415 of every operation that reads a body; Retry-After
- * on 429 and 503. The resources declare what is theirs: operationId, summary, success and
+ * 403 of every secured operation, and its 503 (the database out of reach); a 500 everywhere; the 413
+ * and 415 of every operation that reads a body; Retry-After on 429 and 503. The resources declare what is theirs: operationId, summary, success and
  * operation-specific error statuses.
  */
 public class ApiDocument implements OASFilter {
@@ -32,6 +32,24 @@ public class ApiDocument implements OASFilter {
             "Queues", "Task queues and the workers that claim them",
             "Schema", "The JSON Schema of workflow files, for editors",
             "Codec", "Temporal's remote codec for the Temporal UI and CLI (admins)");
+
+    /** What each query parameter and header means, once for every operation that takes it. */
+    private static final Map<String, String> PARAMETERS = Map.ofEntries(
+            Map.entry("wait", "How long to wait: digits with ms, s or m (seconds when bare), at most 60s; absent or 0 answers at once"),
+            Map.entry("from", "The status the caller last saw (PENDING, RUNNING, WAITING, SUCCEEDED, FAILED or CANCELED):"
+                    + " the long poll answers once the run's status is another (default: its status now)"),
+            Map.entry("limit", "Items per page"),
+            Map.entry("cursor", "The nextCursor of the previous page"),
+            Map.entry("workflow", "Only runs of this workflow ref (<pack>.<name>)"),
+            Map.entry("stuck", "true: only runs that are stuck, with the reason"),
+            Map.entry("pack", "A pack name"),
+            Map.entry("tag", "Only workflows with this tag (their own or their pack's)"),
+            Map.entry("q", "Matches ref or description, case-insensitively"),
+            Map.entry("dryRun", "true: answer what would be done, and change nothing"),
+            Map.entry("Idempotency-Key", "A key of your choosing, at most 256 characters: a second launch with it answers"
+                    + " the run the first made (200) instead of starting another"),
+            Map.entry("ref", "A workflow ref: <pack>.<name>"),
+            Map.entry("id", "A run id"));
 
     @Override
     public void filterOpenAPI(OpenAPI api) {
@@ -83,7 +101,37 @@ public class ApiDocument implements OASFilter {
         });
     }
 
+    private static void describeParameters(Operation operation) {
+        if (operation.getParameters() == null) {
+            return;
+        }
+        for (org.eclipse.microprofile.openapi.models.parameters.Parameter p : operation.getParameters()) {
+            String text = PARAMETERS.get(p.getName());
+            if (text != null && p.getDescription() == null) {
+                p.setDescription(text);
+            }
+            Schema schema = p.getSchema();
+            if (schema == null) {
+                continue;
+            }
+            switch (p.getName()) {
+                case "wait" -> schema.pattern("^[0-9]{1,9}(ms|s|m)?$");
+                case "limit" -> {
+                    boolean runs = "listRuns".equals(operation.getOperationId());
+                    schema.minimum(java.math.BigDecimal.ONE).maximum(java.math.BigDecimal.valueOf(runs ? 200 : 500))
+                            .defaultValue(runs ? 50 : 100);
+                }
+                case "Idempotency-Key" -> schema.maxLength(256);
+                case "status" -> p.setDescription("listRuns".equals(operation.getOperationId())
+                        ? "Only runs in this status: PENDING, RUNNING, WAITING, SUCCEEDED, FAILED or CANCELED (any case)"
+                        : "Only workflows in this status: ACTIVE or ARCHIVED (any case)");
+                default -> { }
+            }
+        }
+    }
+
     private void complete(Operation operation) {
+        describeParameters(operation);
         APIResponses responses = operation.getResponses();
         boolean secured = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
         if (!secured) {
@@ -96,6 +144,13 @@ public class ApiDocument implements OASFilter {
             responses.addAPIResponse("403", OASFactory.createAPIResponse()
                     .description("The token's role may not do this"));
         }
+        if (secured) {
+            // every secured operation reads or writes the database
+            responses.addAPIResponse("503", responses.getAPIResponse("503") != null ? responses.getAPIResponse("503")
+                    : OASFactory.createAPIResponse().description("The database (or Temporal) cannot be reached; nothing was done"));
+        }
+        responses.addAPIResponse("500", OASFactory.createAPIResponse()
+                .description("An unexpected error; the server log has the details"));
         if (operation.getRequestBody() != null) {
             responses.addAPIResponse("413", OASFactory.createAPIResponse()
                     .description("The request body is larger than the limit (1 MiB by default)"));

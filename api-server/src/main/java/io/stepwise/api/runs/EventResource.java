@@ -2,6 +2,8 @@ package io.stepwise.api.runs;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -50,7 +52,11 @@ public class EventResource {
     @APIResponse(responseCode = "409", description = "A triggered workflow cannot be launched")
     @APIResponse(responseCode = "429", description = "A triggered workflow's concurrency limit is reached")
     @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
-    public Response post(EventRequest request) {
+    public Response post(@RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = EventRequest.class),
+            examples = @ExampleObject(name = "ticket", summary = "A ticket was created",
+                    value = "{\"name\": \"ticket.created\", \"id\": \"evt-7\", \"correlationKey\": \"T-42\", \"payload\": {\"priority\": 2}}")))
+                         EventRequest request) {
         if (request == null || request.name() == null || request.name().isBlank()) {
             throw new ApiException.BadRequest("'name' is required", List.of(Problem.Error.ofField("name", "required")));
         }

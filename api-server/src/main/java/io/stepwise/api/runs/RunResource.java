@@ -2,6 +2,7 @@ package io.stepwise.api.runs;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -81,7 +82,12 @@ public class RunResource {
     @APIResponse(responseCode = "503", description = "Temporal cannot be reached; Retry-After says when to try again")
     public CompletionStage<Response> launch(@PathParam("ref") String ref,
                                             @HeaderParam("Idempotency-Key") String idempotencyKey,
-                                            @QueryParam("wait") String wait, RunViews.LaunchRequest request) {
+                                            @QueryParam("wait") String wait,
+                                            @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                                    schema = @Schema(implementation = RunViews.LaunchRequest.class),
+                                                    examples = @ExampleObject(name = "inputs", summary = "Launch with inputs",
+                                                            value = "{\"inputs\": {\"ticket\": \"T-42\", \"who\": \"ops\"}}")))
+                                            RunViews.LaunchRequest request) {
         Duration within = WaitParam.parse(wait);
         RequestChecks.start().key("Idempotency-Key", idempotencyKey)
                 .key("executionKey", request == null ? null : request.executionKey())
@@ -165,7 +171,12 @@ public class RunResource {
     @APIResponse(responseCode = "409", description = "The run has ended")
     @APIResponse(responseCode = "429", description = "The run holds as many unmatched signals as it may")
     @APIResponse(responseCode = "503", description = "Temporal cannot be reached")
-    public Response signal(@PathParam("id") String id, RunViews.SignalRequest request) {
+    public Response signal(@PathParam("id") String id,
+                           @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                                   schema = @Schema(implementation = RunViews.SignalRequest.class),
+                                   examples = @ExampleObject(name = "approval", summary = "An approval for ticket T-42",
+                                           value = "{\"event\": \"approval\", \"correlationKey\": \"T-42\", \"payload\": {\"user\": \"alice\"}}")))
+                           RunViews.SignalRequest request) {
         if (request == null || request.event() == null || request.event().isBlank()) {
             throw new ApiException.BadRequest("'event' is required", List.of(Problem.Error.ofField("event", "required")));
         }
