@@ -32,14 +32,17 @@ public class SchemaResource {
 
     @GET
     @Path("/workflow.json")
-    @Produces(SCHEMA_JSON)
+    // application/json too: some editors and fetch libraries ask for nothing else
+    @Produces({SCHEMA_JSON, jakarta.ws.rs.core.MediaType.APPLICATION_JSON})
     @PermitAll
     @Operation(operationId = "getWorkflowSchema", summary = "Get the JSON Schema of stepwise/v1",
             description = "The JSON Schema (draft 2020-12) of workflow files, with the actions this server loads; for editors. No token needed.")
     @Tag(name = "Schema")
-    @APIResponse(responseCode = "200", description = "The schema", content = @Content(mediaType = SCHEMA_JSON,
-            schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)))
-    @APIResponse(responseCode = "406", description = "The Accept header names no type this answers (application/schema+json)")
+    @APIResponse(responseCode = "200", description = "The schema", content = {
+            @Content(mediaType = SCHEMA_JSON, schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT)),
+            @Content(mediaType = jakarta.ws.rs.core.MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.OBJECT))})
+    @APIResponse(responseCode = "406", description = "The Accept header names neither application/schema+json nor application/json")
     public String workflow() {
         return workflowSchema;
     }

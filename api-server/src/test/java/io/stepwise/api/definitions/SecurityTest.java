@@ -320,6 +320,10 @@ class SecurityTest {
         // the actions the server reads definitions with, as generated (computed once, same text each time)
         assertThat(anonymous.asString()).isEqualTo(WorkflowSchema.render(new WorkflowParser().actions()));
         assertThat(given().get("/api/v1/schema/workflow.json").asString()).isEqualTo(anonymous.asString());
+        // an editor that asks for plain JSON gets the same schema, not a 406
+        given().accept("application/json").get("/api/v1/schema/workflow.json").then().statusCode(200)
+                .contentType(startsWith("application/json"));
+        given().accept("text/html").get("/api/v1/schema/workflow.json").then().statusCode(406);
         // a token changes nothing
         Response viewer = as(VIEWER).get("/api/v1/schema/workflow.json");
         viewer.then().statusCode(200);
