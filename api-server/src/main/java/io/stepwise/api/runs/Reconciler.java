@@ -21,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Brings the database and Temporal in line, every few seconds, on one api-server replica at a time:
  * a session-level advisory lock, on a connection of its own, is held for the whole pass. A pass
- * looks at every active run past the grace period that it has not looked at since the pass began,
+ * looks at every active run past the grace period that it has not looked at since the pass began
+ * (and, for a run quiet at its last look, not before it has been quiet as long again: {@link #MAX_LOOK_INTERVAL}),
  * the ones looked at longest ago first, so no run waits behind others however many there are.
  * PENDING runs whose start never happened are started (the starter re-checks, so a canceled run
  * stays canceled); for the others Temporal is asked, what it says is stamped on the run
@@ -47,6 +49,13 @@ public class Reconciler {
     static final int BATCH = 100;
     /** A pass stops after this many runs; the next pass goes on with the ones looked at longest ago. */
     static final int MAX_PER_PASS = 2000;
+    /**
+     * A run the last look found quiet for a time Q is looked at again Q later (at least the grace,
+     * at most this): a busy run that went quiet is seen within seconds, a run waiting for days costs
+     * one Temporal call every 30 s instead of one every pass, and a backlog of queued runs is not
+     * described again on every pass while it drains.
+     */
+    static final Duration MAX_LOOK_INTERVAL = Duration.ofSeconds(30);
 
     /** What one pass did; {@code ran} is false when another replica held the lock or Temporal was down. */
     public record Pass(boolean ran, int looked, int started, int settled) {
@@ -192,9 +201,12 @@ public class Reconciler {
                         SELECT id, status, attempt, started_in_temporal FROM runs
                         WHERE status IN ('PENDING', 'RUNNING', 'WAITING')
                           AND updated_at < now() - make_interval(secs => :grace)
-                          AND (reconciled_at IS NULL OR reconciled_at < :passStart)
+                          AND (reconciled_at IS NULL OR (reconciled_at < :passStart
+                            AND reconciled_at < now() - LEAST(GREATEST(reconciled_at - updated_at,
+                                make_interval(secs => :grace)), make_interval(secs => :maxLook))))
                         ORDER BY reconciled_at NULLS FIRST, id LIMIT :batch""", Tuple.class)
                 .setParameter("grace", (double) config.grace().toMillis() / 1000)
+                .setParameter("maxLook", (double) MAX_LOOK_INTERVAL.toSeconds())
                 .setParameter("passStart", passStart).setParameter("batch", BATCH).getResultList();
         return rows.stream().map(Due::of).toList();
     }

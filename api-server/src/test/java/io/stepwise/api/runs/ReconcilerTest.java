@@ -204,6 +204,40 @@ class ReconcilerTest {
         operator().post("/api/v1/runs/" + lost + "/cancel").then().statusCode(202);
     }
 
+    @Test
+    void aRunQuietAtItsLastLookIsLookedAtAgainWhenQuietAsLongAgainAndAtLeastEvery30s() throws SQLException {
+        String waiting = insertRun("WAITING", true, "days"); // waits for days; its execution is gone here
+        String busy = insertRun("RUNNING", true, "busy");
+        sql("UPDATE runs SET updated_at = now() - interval '1 hour', reconciled_at = now() - interval '10 seconds' "
+                + "WHERE id = '" + waiting + "'");
+        sql("UPDATE runs SET updated_at = now() - interval '8 seconds', reconciled_at = now() - interval '3 seconds' "
+                + "WHERE id = '" + busy + "'");
+
+        assertThat(reconciler.pass().ran()).isTrue();
+        assertThat(executionState(waiting)).as("quiet an hour at its look 10 s ago: the next look is 30 s after it")
+                .isNull();
+        assertThat(executionState(busy)).as("quiet 5 s at its look 3 s ago: the next look is 5 s after it").isNull();
+
+        sql("UPDATE runs SET reconciled_at = now() - interval '31 seconds' WHERE id = '" + waiting + "'");
+        sql("UPDATE runs SET updated_at = now() - interval '11 seconds', reconciled_at = now() - interval '6 seconds' "
+                + "WHERE id = '" + busy + "'");
+        assertThat(reconciler.pass().ran()).isTrue();
+        assertThat(executionState(waiting)).as("30 s after the last look").isEqualTo("NOT_FOUND");
+        assertThat(executionState(busy)).as("quiet as long again").isEqualTo("NOT_FOUND");
+        operator().post("/api/v1/runs/" + waiting + "/cancel").then().statusCode(202);
+        operator().post("/api/v1/runs/" + busy + "/cancel").then().statusCode(202);
+    }
+
+    private String executionState(String run) throws SQLException {
+        try (var c = db.getConnection(); var s = c.prepareStatement("SELECT execution_state FROM runs WHERE id = ?")) {
+            s.setObject(1, UUID.fromString(run));
+            try (var r = s.executeQuery()) {
+                r.next();
+                return r.getString(1);
+            }
+        }
+    }
+
     /** A run row as a launch leaves it when the server stops between the commit and the start. */
     private String insertRun(String status, boolean startedInTemporal, String key) {
         String id = UUID.randomUUID().toString();
