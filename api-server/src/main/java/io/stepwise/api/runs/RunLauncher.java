@@ -132,7 +132,7 @@ public class RunLauncher {
     /**
      * What a new run needs of its workflow, in one query of two short rows: the workflow and the
      * version the run takes ({@code pinned}, or the current one). Archived, no version that loads
-     * or not found answer as {@link #launchableVersion} does. The version's stored definition is
+     * or not found answer as {@link #launchableVersion} does ({@link #refuseUnlaunchable}). The version's stored definition is
      * read only when {@link PinnedDefinitions} has not parsed it yet.
      */
     private Target target(String where, Object key, UUID pinned) {
@@ -148,14 +148,8 @@ public class RunLauncher {
         }
         Tuple row = rows.get(0);
         String ref = row.get("ref", String.class);
-        if (DefinitionEntity.ARCHIVED.equals(row.get("status", String.class))) {
-            throw new ApiException.Conflict("workflow " + ref + " is archived; new runs can't start");
-        }
         UUID versionId = row.get("version_id", UUID.class);
-        if (versionId == null) {
-            throw new ApiException.Conflict("workflow " + ref + " has no version that loads: "
-                    + row.get("load_error", String.class));
-        }
+        refuseUnlaunchable(ref, row.get("status", String.class), versionId, row.get("load_error", String.class));
         int seq = row.get("seq", Number.class).intValue();
         return new Target(row.get("id", UUID.class), ref, versionId, seq, definitions.of(versionId, seq));
     }
@@ -173,15 +167,19 @@ public class RunLauncher {
 
     /** The version a new run takes: the current one, or {@code pinned}; archived or unloadable answers 409. */
     static DefinitionVersionEntity launchableVersion(DefinitionEntity definition, UUID pinned) {
-        if (DefinitionEntity.ARCHIVED.equals(definition.status)) {
-            throw new ApiException.Conflict("workflow " + definition.ref + " is archived; new runs can't start");
-        }
         UUID versionId = pinned != null ? pinned : definition.currentVersionId;
-        if (versionId == null) {
-            throw new ApiException.Conflict("workflow " + definition.ref + " has no version that loads: "
-                    + definition.loadError);
-        }
+        refuseUnlaunchable(definition.ref, definition.status, versionId, definition.loadError);
         return DefinitionVersionEntity.findById(versionId);
+    }
+
+    /** The 409s of a workflow no new run can take: archived, or no version that loads. */
+    private static void refuseUnlaunchable(String ref, String status, UUID versionId, String loadError) {
+        if (DefinitionEntity.ARCHIVED.equals(status)) {
+            throw new ApiException.Conflict("workflow " + ref + " is archived; new runs can't start");
+        }
+        if (versionId == null) {
+            throw new ApiException.Conflict("workflow " + ref + " has no version that loads: " + loadError);
+        }
     }
 
     /**

@@ -10,7 +10,6 @@ import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
 import java.time.OffsetDateTime;
-import java.util.Optional;
 import java.util.UUID;
 
 /** A run: the API writes it at launch, the worker's projection moves its status. */
@@ -56,8 +55,4 @@ public class RunEntity extends PanacheEntityBase {
     public OffsetDateTime finishedAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
-
-    public static Optional<RunEntity> findByKey(UUID definitionId, String executionKey) {
-        return find("definitionId = ?1 and executionKey = ?2", definitionId, executionKey).firstResultOptional();
-    }
 }
