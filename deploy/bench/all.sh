@@ -6,9 +6,11 @@
 # document every 200 ms, or with ?wait=).
 set -euo pipefail
 cd "$(dirname "$0")"
+# one benchmark failing does not stop the others; the exit status says which failed
+failed=()
 run() {
   echo "=== $*"
-  bash "$@"
+  bash "$@" || { echo "=== FAILED (exit $?): $*"; failed+=("$*"); }
 }
 run parse-definitions.sh
 run interpreter-overhead.sh
@@ -20,3 +22,7 @@ run e2e.sh 1200 16 100 1200 fire
 run e2e.sh 1000 16 100 0 poll
 run e2e.sh 1000 16 100 0 wait
 run console-load.sh
+if [ "${#failed[@]}" -gt 0 ]; then
+  printf '=== failed: %s\n' "${failed[@]}"
+  exit 1
+fi
