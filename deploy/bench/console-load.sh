@@ -10,6 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 samples="${1:-10}"
+command -v chromedriver >/dev/null && [ -x /usr/bin/chromium ] \
+  || { echo "console-load.sh needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver" >&2; exit 1; }
 work="$(mktemp -d)"
 export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18290}" STEPWISE_WORKER_PORT="${BENCH_WORKER_PORT:-18291}" \
        STEPWISE_MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18293}" STEPWISE_WORKER_MANAGEMENT_PORT="${BENCH_WORKER_MANAGEMENT_PORT:-18294}" \

@@ -70,10 +70,9 @@ for i in $(seq 1 "$starts"); do
   api_rss+=("$(rss_mb "$api_pid")"); worker_rss+=("$(rss_mb "$worker_pid")")
   printf 'start %d: api-server ready %5d ms (CPU %5d ms), idle RSS %4d MB; worker ready %5d ms (CPU %5d ms), idle RSS %4d MB\n' \
     "$i" "${api_ready[-1]}" "${api_cpu[-1]}" "${api_rss[-1]}" "${worker_ready[-1]}" "${worker_cpu[-1]}" "${worker_rss[-1]}"
-  if [ "$i" = 1 ]; then
-    echo "  api-server JVM: $(tr '\0' ' ' <"/proc/$api_pid/cmdline")"
-    echo "  worker JVM:     $(tr '\0' ' ' <"/proc/$worker_pid/cmdline")"
-  fi
+  # every start's command line: the first one writes the class-data archives, later ones should map them
+  echo "  api-server JVM: $(tr '\0' ' ' <"/proc/$api_pid/cmdline")"
+  echo "  worker JVM:     $(tr '\0' ' ' <"/proc/$worker_pid/cmdline")"
   stop_local_stack; runsh=""
 done
 
