@@ -3,6 +3,7 @@
 # Starts the api-server jar against a fresh database in the PostgreSQL at $BENCH_PG (default
 # 127.0.0.1:5432, user postgres), with a throw-away key pair, and times POST /workflows/resync.
 # Usage: deploy/bench/resync.sh [definitions, default 2000] [warm repeats, default 5]
+# BENCH_JAVA_OPTS adds JVM options to the server (for instance -XX:StartFlightRecording=filename=/tmp/resync.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count="${1:-2000}"; repeats="${2:-5}"
@@ -52,7 +53,7 @@ STEPWISE_DB_URL="jdbc:postgresql://$pg_host:$pg_port/$db" STEPWISE_DB_USER="$pg_
 STEPWISE_JWT_PUBLIC_KEY="file:$work/public.pem" STEPWISE_JWT_ISSUER="https://stepwise.bench" \
 STEPWISE_PACKS_DIR="$work/packs" STEPWISE_PACKS_RESYNC_ON_START=false STEPWISE_PORT="$port" \
 STEPWISE_MANAGEMENT_PORT="$management_port" QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_MANAGEMENT_HOST=127.0.0.1 \
-  java -jar api-server/target/quarkus-app/quarkus-run.jar >"$work/server.log" 2>&1 &
+  java ${BENCH_JAVA_OPTS:-} -jar api-server/target/quarkus-app/quarkus-run.jar >"$work/server.log" 2>&1 &
 server_pid=$!
 # live, not ready: readiness also wants Temporal, and a resync needs only the database and the packs
 for _ in $(seq 1 120); do

@@ -27,6 +27,17 @@ class WorkerCrashIT extends FaultBase {
 
         stack.services.get("worker").kill9();
         assertThat(stack.signal(before, "go", "before-1", Map.of("by", "fault"))).isEqualTo(202);
+        // with no worker, the waiting run says why it does not move once the dead worker's lease
+        // expires (its TTL is 30 s); the signal waits in Temporal meanwhile
+        Instant killed = Instant.now();
+        JsonNode stuck = stack.run(before);
+        while (!stuck.path("stuck").path("reason").asText().startsWith("no worker polls the queue")
+                && Duration.between(killed, Instant.now()).toSeconds() < 45) {
+            Thread.sleep(500);
+            stuck = stack.run(before);
+        }
+        assertThat(stuck.path("stuck").path("reason").asText()).as("the waiting run with no worker: " + stuck)
+                .startsWith("no worker polls the queue").endsWith("start a workflow-worker");
 
         stack.services.get("worker").start();
         Instant polling = Instant.now();

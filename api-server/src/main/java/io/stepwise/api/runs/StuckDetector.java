@@ -11,8 +11,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Why an active run makes no progress, when it makes none (API.md, "The run document"), from what
  * the database knows: not started in Temporal yet; its execution lost or closed as the reconciler
- * last saw it; workflow code failing as the worker reported it; the projection behind; PENDING with
- * no live worker on the queue. None of it asks Temporal: a worker is live when its queue lease has
+ * last saw it; workflow code failing as the worker reported it; the projection behind; no live
+ * worker on the queue (PENDING, RUNNING or WAITING alike: a signal or a timer needs a worker too). None of it asks Temporal: a worker is live when its queue lease has
  * a fresh heartbeat, or when the reconciler's last look at the queue (within the lease's time to
  * live) found Temporal reporting a poller (servers that report them; not the embedded dev server).
  * Inside a transaction it joins it.
@@ -21,9 +21,12 @@ import java.util.function.BooleanSupplier;
 public class StuckDetector {
     static final String LOST = "execution lost: resume to continue";
 
+    private static final long SEEN_ALIVE_FOR = 1_000_000_000L;
+
     private final TemporalConfig temporalConfig;
     private final WorkerConfig workers;
     private final QueuePollers pollers;
+    private volatile long lastSeenAlive = System.nanoTime() - SEEN_ALIVE_FOR;
 
     public StuckDetector(TemporalConfig temporalConfig, WorkerConfig workers, QueuePollers pollers) {
         this.temporalConfig = temporalConfig;
@@ -68,9 +71,11 @@ public class StuckDetector {
             return new RunViews.Stuck("projection behind since " + run.projectionFailingSince() + ": "
                     + run.projectionError(), since(run.projectionFailingSince(), run));
         }
-        if (run.status() == RunStatus.PENDING && !workerAlive.getAsBoolean()) {
+        if (!workerAlive.getAsBoolean()) {
+            // since: the run's last progress, its creation while it is still PENDING
             return new RunViews.Stuck("no worker polls the queue " + temporalConfig.taskQueue()
-                    + " (no live lease, no poller reported by Temporal); start a workflow-worker", run.createdAt());
+                    + " (no live lease, no poller reported by Temporal); start a workflow-worker",
+                    run.status() == RunStatus.PENDING ? run.createdAt() : run.updatedAt());
         }
         return null;
     }
@@ -79,7 +84,19 @@ public class StuckDetector {
         return at != null ? at : run.updatedAt();
     }
 
+    /**
+     * A live worker seen within the last second counts as live without asking again: reading an
+     * active run costs no extra query while workers run. A missing worker is asked each time, so
+     * the reason clears as soon as a lease appears.
+     */
     private boolean workerAlive() {
-        return pollers.anyLive(temporalConfig.taskQueue(), workers.leaseTtl());
+        if (System.nanoTime() - lastSeenAlive < SEEN_ALIVE_FOR) {
+            return true;
+        }
+        boolean alive = pollers.anyLive(temporalConfig.taskQueue(), workers.leaseTtl());
+        if (alive) {
+            lastSeenAlive = System.nanoTime();
+        }
+        return alive;
     }
 }

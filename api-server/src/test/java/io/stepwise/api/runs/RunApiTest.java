@@ -671,7 +671,7 @@ class RunApiTest {
 
     @Test
     void queuesShowTheirOwnerAndInstances() {
-        // the test worker does not claim a lease; claim one as a worker would
+        // claim a lease on another queue as a worker of another owner would
         io.quarkus.arc.Arc.container().instance(io.stepwise.bootstrap.lease.QueueLease.class).get()
                 .claim("audit-queue", "ops", "ops@host:1", "dev", java.time.Duration.ofSeconds(30));
 
@@ -683,7 +683,7 @@ class RunApiTest {
                 .body("items.find { it.name == 'audit-queue' }.authored", equalTo(false))
                 // the test server does not report pollers: null, not an empty list that would read "none"
                 .body("items.find { it.name == 'audit-queue' }.pollers", org.hamcrest.Matchers.nullValue())
-                // the authored queue is listed even with no lease on it (the test worker claims none)
+                // the authored queue is listed first
                 .body("items[0].authored", equalTo(true)).body("items[0].name", equalTo("stepwise-authored"));
         given().get("/api/v1/queues").then().statusCode(401);
     }

@@ -13,7 +13,13 @@ import io.stepwise.bootstrap.lease.QueueLease;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -23,7 +29,10 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
-/** A queue nobody polls: launched runs stay PENDING and say why; when a worker's lease appears, the reason clears. */
+/**
+ * A queue nobody polls: launched runs stay PENDING and say why, and so does a run that waits; when a
+ * worker's lease appears, the reason clears.
+ */
 @QuarkusTest
 @TestProfile(StuckWithoutWorkerTest.UnpolledQueue.class)
 @QuarkusTestResource(value = StepwiseTestResource.class, restrictToAnnotatedClass = false)
@@ -40,9 +49,11 @@ class StuckWithoutWorkerTest {
     QueueLease leases;
     @Inject
     TemporalCalls calls;
+    @Inject
+    DataSource db;
 
     @Test
-    void pendingRunsWithoutALiveWorkerShowWhyAndTheReasonClearsWhenOneComes() {
+    void activeRunsWithoutALiveWorkerShowWhyAndTheReasonClearsWhenOneComes() throws Exception {
         TestPacks.write("idle", "wait.yaml", "apiVersion: stepwise/v1\nkind: Workflow\nname: wait\nsteps:\n"
                 + "  - id: a\n    uses: noop\n");
         given().auth().oauth2(TestTokens.as("stepwise.admin")).post("/api/v1/workflows/resync").then().statusCode(200);
@@ -57,9 +68,22 @@ class StuckWithoutWorkerTest {
                 .body("items.id", hasItem(run));
         assertThat(calls.except("stepwise-reconciler")).as("whether a worker polls came from the database").isEmpty();
 
+        // a run that got as far as a wait before its worker went: a signal or a timer needs a worker too
+        Instant lastProgress = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS);
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE runs SET status = 'WAITING', updated_at = ? WHERE id = ?::uuid")) {
+            ps.setTimestamp(1, Timestamp.from(lastProgress));
+            ps.setString(2, run);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
+                .body("status", equalTo("WAITING"))
+                .body("stuck.reason", startsWith("no worker polls the queue nobody-polls-this"))
+                .body("stuck.since", equalTo(lastProgress.toString()));
+
         leases.claim("nobody-polls-this", "workflow-worker", "workflow-worker@late:1", "dev", Duration.ofSeconds(30));
 
         given().auth().oauth2(TestTokens.as("stepwise.viewer")).get("/api/v1/runs/" + run).then()
-                .body("status", equalTo("PENDING")).body("stuck", nullValue());
+                .body("status", equalTo("WAITING")).body("stuck", nullValue());
     }
 }
