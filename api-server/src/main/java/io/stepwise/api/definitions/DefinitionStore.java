@@ -1,6 +1,7 @@
 package io.stepwise.api.definitions;
 
 import io.stepwise.core.packs.PackScanner;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stepwise.bootstrap.persistence.DefinitionEntity;
 import io.stepwise.bootstrap.persistence.DefinitionVersionEntity;
@@ -9,8 +10,10 @@ import io.stepwise.core.dsl.LoadResult;
 import io.stepwise.core.dsl.WorkflowDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import org.hibernate.Session;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -47,14 +50,11 @@ public class DefinitionStore {
     /** Applies a resync plan; unchanged refs are not touched. */
     public void apply(ResyncPlan plan) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        insertNew(plan.changes().stream().filter(ResyncPlan.Create.class::isInstance).map(ResyncPlan.Create.class::cast)
+                .toList(), now);
         for (ResyncPlan.Change change : plan.changes()) {
-            if (change instanceof ResyncPlan.Create c) {
-                DefinitionEntity d = newDefinition(c.file().pack(), c.file().name(), DefinitionEntity.FILE, now);
-                d.filePath = c.file().relativePath();
-                d.fileExists = true;
-                d.fileHash = c.file().hash();
-                d.persist();
-                addVersion(d, c.loaded(), new String(c.file().content(), StandardCharsets.UTF_8), 1, now);
+            if (change instanceof ResyncPlan.Create) {
+                continue; // written above
             } else if (change instanceof ResyncPlan.NewVersion v) {
                 DefinitionEntity d = existing(v.ref());
                 markPresent(d, v.file(), now);
@@ -129,6 +129,65 @@ public class DefinitionStore {
             }
         }
         stored.values().forEach(PackEntity::delete);
+    }
+
+    /**
+     * New pack files, each a definition and its first version, in two JDBC batches (the driver
+     * makes them multi-row inserts): a cold resync of a whole pack root is this. The ORM's insert,
+     * then update of each definition (its current version) cost more than the rows themselves. The
+     * definition names its version before the version exists: that foreign key is checked at commit.
+     */
+    private void insertNew(List<ResyncPlan.Create> creates, OffsetDateTime now) {
+        if (creates.isEmpty()) {
+            return;
+        }
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement definitions = connection.prepareStatement("""
+                    INSERT INTO definitions (id, ref, pack, name, source, status, file_path, file_exists, file_hash,
+                        current_version_id, version_label, description, tags, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, 'FILE', 'ACTIVE', ?, true, ?, ?, ?, ?, ?::jsonb, ?, ?)""");
+                 PreparedStatement firstVersions = connection.prepareStatement("""
+                    INSERT INTO definition_versions (id, definition_id, seq, content_hash, definition, yaml_source,
+                        label, created_at)
+                    VALUES (?, ?, 1, ?, ?::jsonb, ?, ?, ?)""")) {
+                for (ResyncPlan.Create c : creates) {
+                    WorkflowDefinition def = c.loaded().definition();
+                    UUID id = UUID.randomUUID();
+                    UUID version = UUID.randomUUID();
+                    definitions.setObject(1, id);
+                    definitions.setString(2, c.file().pack() + "." + c.file().name());
+                    definitions.setString(3, c.file().pack());
+                    definitions.setString(4, c.file().name());
+                    definitions.setString(5, c.file().relativePath());
+                    definitions.setString(6, c.file().hash());
+                    definitions.setObject(7, version);
+                    definitions.setString(8, def.version());
+                    definitions.setString(9, def.description());
+                    definitions.setString(10, tagsJson(def));
+                    definitions.setObject(11, now);
+                    definitions.setObject(12, now);
+                    definitions.addBatch();
+                    firstVersions.setObject(1, version);
+                    firstVersions.setObject(2, id);
+                    firstVersions.setString(3, c.loaded().contentHash());
+                    firstVersions.setString(4, c.loaded().canonicalJson());
+                    firstVersions.setString(5, new String(c.file().content(), StandardCharsets.UTF_8));
+                    firstVersions.setString(6, def.version());
+                    firstVersions.setObject(7, now);
+                    firstVersions.addBatch();
+                }
+                definitions.executeBatch();
+                firstVersions.executeBatch();
+            }
+        });
+    }
+
+    private String tagsJson(WorkflowDefinition def) {
+        try {
+            return json.writeValueAsString(def.tags());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("tags of " + def.name() + ": " + e.getMessage(), e);
+        }
     }
 
     /** A definition created through the API with its first version. */
