@@ -28,7 +28,6 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
-import io.temporal.workflow.WorkflowQueue;
 import org.slf4j.Logger;
 
 import java.time.Duration;
@@ -43,7 +42,8 @@ import java.util.Set;
 /**
  * Walks an authored definition step by step. Side effects run in activities; {@code transform},
  * {@code noop}, {@code fail} and every expression run here, deterministically. Every transition
- * is written through {@link RunProjection} as an ordinary activity (docs/projection.md).
+ * is queued for the run's projection, which {@link ProjectionWriter} sends off the steps' path
+ * (docs/projection.md).
  */
 public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     /** Default start-to-close timeout of an action with no {@code timeout} of its own. */
@@ -69,21 +69,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private final DefinitionActivities definitions = Workflow.newLocalActivityStub(DefinitionActivities.class,
             LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofSeconds(30))
                     .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(10).build()).build());
-    private final RunProjection localProjection;
-    private final RunProjection fastProjection;
-    private final RunProjection remoteProjection;
-    private final ProjectionPath preferredPath;
-    /** This run still writes through {@link #fastProjection}: no write was slow or failed yet. */
-    private boolean fastPath;
-    /** The stub this run writes through: chosen once per run, see {@link #chooseProjection}. */
-    private RunProjection projection;
-    /**
-     * Projection writes run in order on one detached workflow thread, so the steps themselves never
-     * wait for them and a cancel never drops one; the run waits for the last write before it ends.
-     */
-    private final WorkflowQueue<ProjectionChange> writes = Workflow.newWorkflowQueue(Integer.MAX_VALUE);
-    private static final ProjectionChange STOP_WRITER = new ProjectionChange.RunStarted("", 0, "stop");
-    private Promise<Void> writer;
+    /** The run's projection writes, sent in order off the steps' path. */
+    private final ProjectionWriter projection;
 
     private final EventBuffer buffered = new EventBuffer();
     private final Set<String> currentSteps = new LinkedHashSet<>();
@@ -123,59 +110,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
 
     private AuthoredWorkflowImpl(ProjectionPath path, RunLimits limits) {
         this.configuredLimits = limits;
-        this.preferredPath = path;
-        this.localProjection = Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_LOCAL);
-        this.fastProjection = Workflow.newLocalActivityStub(RunProjection.class, PROJECTION_FAST);
-        this.remoteProjection = Workflow.newActivityStub(RunProjection.class, PROJECTION_REMOTE);
+        this.projection = new ProjectionWriter(path);
     }
-
-    /** The version marker of the projection path: local (DEFAULT), ordinary activities (1), fast then ordinary (2). */
-    static final String PROJECTION_AS_ACTIVITY = "projection-as-activity";
-
-    /** Runs keep the path they started with: their history holds its markers or activity events. */
-    private RunProjection chooseProjection() {
-        int version = Workflow.getVersion(PROJECTION_AS_ACTIVITY, Workflow.DEFAULT_VERSION, 2);
-        ProjectionPath path = version == Workflow.DEFAULT_VERSION ? ProjectionPath.LOCAL
-                : version == 1 ? ProjectionPath.ACTIVITY : preferredPath;
-        fastPath = path == ProjectionPath.FAST_THEN_ACTIVITY;
-        return path == ProjectionPath.LOCAL ? localProjection : remoteProjection;
-    }
-
-    /**
-     * One projection call. Without a maximum of attempts or a schedule-to-close timeout Temporal
-     * does not retry an activity at all, so one slow write (10 s waiting for the old single
-     * connection under load) failed the call and with it the run: "Local Activity task timed
-     * out". Now a call retries briefly on its own and the writer retries the batch after that,
-     * for as long as the run lives ({@link #writeUntilItLands}).
-     */
-    private static final RetryOptions PROJECTION_RETRY = RetryOptions.newBuilder()
-            .setInitialInterval(Duration.ofMillis(200)).setBackoffCoefficient(2).setMaximumAttempts(3).build();
-    /** Start-to-close covers waiting for a pooled connection (5 s at most) and the transaction. */
-    private static final LocalActivityOptions PROJECTION_LOCAL = LocalActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(10)).setScheduleToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(PROJECTION_RETRY).build();
-    /**
-     * The fast path: a local activity holds the workflow task, and with it the commands of the
-     * steps, until it completes, so it gets one attempt and a short budget (slot wait included).
-     * A write that fails, times out or takes longer than {@link #SLOW_WRITE} moves the run to
-     * ordinary activities for the rest of its life; the batch is sent again there (writes are
-     * idempotent).
-     */
-    private static final LocalActivityOptions PROJECTION_FAST = LocalActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(2)).setScheduleToCloseTimeout(Duration.ofSeconds(3))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build();
-    static final Duration SLOW_WRITE = Duration.ofMillis(500);
-    /**
-     * A slow database (seconds per transaction) must still let a write land: start-to-close
-     * leaves a write 20 s, and schedule-to-close also covers the wait for an activity slot on a
-     * busy worker. Not longer: a write in flight on a worker that died is retried after it.
-     */
-    private static final ActivityOptions PROJECTION_REMOTE = ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(20)).setScheduleToCloseTimeout(Duration.ofSeconds(90))
-            .setRetryOptions(PROJECTION_RETRY).build();
-    /** The writer's own backoff between failed calls: durable timers, so a worker restart keeps it. */
-    static final Duration WRITE_RETRY_FIRST = Duration.ofSeconds(1);
-    static final Duration WRITE_RETRY_MAX = Duration.ofMinutes(1);
 
     /** A step failed; carries the failure as the run reports it. */
     static final class StepFailed extends RuntimeException {
@@ -219,10 +155,10 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     @Override
     public RunResult run(RunInput runInput) {
         this.input = runInput;
-        this.projection = chooseProjection();
+        projection.choosePath(input.runId());
         this.limits = RunLimits.recordedFor(configuredLimits);
         buffered.limitTo(limits.maxBufferedEvents(), input.runId());
-        Workflow.newDetachedCancellationScope(() -> writer = Async.procedure(this::drainWrites)).run();
+        projection.start();
         write(new ProjectionChange.RunStarted(input.runId(), input.attempt(), now()));
         WorkflowDefinition definition;
         try {
@@ -231,6 +167,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             return finish(RunStatus.FAILED, null, e.error);
         }
         redactor = Redactor.forRun(definition, input.inputs());
+        projection.redactWith(redactor);
         ObjectNode run = NODES.objectNode();
         run.put("id", input.runId());
         run.put("workflow", input.workflowRef());
@@ -252,7 +189,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                 cancelCurrentSteps();
                 write(new ProjectionChange.RunFinished(input.runId(), input.attempt(), now(), RunStatus.CANCELED, null,
                         new RunError(null, "the run was canceled", "Canceled")));
-                flushWrites();
+                projection.flush();
             }).run();
             throw e;
         }
@@ -273,90 +210,11 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
 
     /** Queues a change for the projection, with secret values already cut out (docs/security.md). */
     private void write(ProjectionChange change) {
-        writes.put(change.redactedBy(redactor));
+        projection.put(change);
     }
 
     private static String now() {
         return Instant.ofEpochMilli(Workflow.currentTimeMillis()).toString();
-    }
-
-    /** Sends queued changes in order; whatever piled up while the last call ran goes in one call. */
-    private void drainWrites() {
-        while (true) {
-            List<ProjectionChange> batch = new ArrayList<>();
-            boolean stop = false;
-            for (ProjectionChange next = writes.take(); next != null; next = writes.poll()) {
-                if (next == STOP_WRITER) {
-                    stop = true;
-                    break;
-                }
-                batch.add(next);
-            }
-            if (!batch.isEmpty()) {
-                writeUntilItLands(batch.toArray(ProjectionChange[]::new));
-            }
-            if (stop) {
-                return;
-            }
-        }
-    }
-
-    /**
-     * Stepwise's bookkeeping never decides the run's fate: a batch that fails is tried again after
-     * a capped exponential backoff, forever. Later changes queue up behind it and go in the next
-     * batch, so the order holds; the steps go on meanwhile.
-     */
-    private void writeUntilItLands(ProjectionChange[] batch) {
-        if (fastPath && landedFast(batch)) {
-            return;
-        }
-        Duration backoff = WRITE_RETRY_FIRST;
-        for (int failures = 1; ; failures++) {
-            try {
-                projection.apply(batch);
-                if (failures > 1) {
-                    LOG.info("projection_write_recovered run_id={} failures={}", input.runId(), failures - 1);
-                }
-                return;
-            } catch (ActivityFailure e) {
-                LOG.warn("projection_write_failed run_id={} changes={} failures={} retry_in={} reason=\"{}\"",
-                        input.runId(), batch.length, failures, backoff, redactor.redact(rootMessage(e)));
-                Workflow.sleep(backoff);
-                Duration doubled = backoff.multipliedBy(2);
-                backoff = doubled.compareTo(WRITE_RETRY_MAX) > 0 ? WRITE_RETRY_MAX : doubled;
-            }
-        }
-    }
-
-    /** True when the batch landed on the fast path; a slow or failed write leaves that path for good. */
-    private boolean landedFast(ProjectionChange[] batch) {
-        try {
-            long took = fastProjection.applyTimed(batch);
-            if (took > SLOW_WRITE.toMillis()) {
-                fastPath = false;
-                LOG.info("projection_fast_path_off run_id={} reason=\"a write took {} ms\"", input.runId(), took);
-            }
-            return true;
-        } catch (ActivityFailure e) {
-            fastPath = false;
-            LOG.warn("projection_fast_path_off run_id={} changes={} reason=\"{}\"", input.runId(), batch.length,
-                    redactor.redact(rootMessage(e)));
-            return false;
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root instanceof ApplicationFailure app ? app.getOriginalMessage() : String.valueOf(root.getMessage());
-    }
-
-    /** Waits until every projection write queued so far is done. */
-    private void flushWrites() {
-        writes.put(STOP_WRITER);
-        writer.get();
     }
 
     private void cancelCurrentSteps() {
@@ -369,7 +227,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
 
     private RunResult finish(RunStatus status, JsonNode output, RunError error) {
         write(new ProjectionChange.RunFinished(input.runId(), input.attempt(), now(), status, output, error));
-        flushWrites();
+        projection.flush();
         if (status == RunStatus.FAILED) {
             throw ApplicationFailure.newNonRetryableFailure(error.message(), error.type(), error);
         }

@@ -581,7 +581,7 @@ class AuthoredWorkflowTest {
                     with: { value: 3 }
                 """, "outputs:\n  v: ${{ steps.b.output }}\n");
         String runId = UUID.randomUUID().toString();
-        PROJECTION.slowNext(runId, AuthoredWorkflowImpl.SLOW_WRITE.toMillis() + 300);
+        PROJECTION.slowNext(runId, ProjectionWriter.SLOW_WRITE.toMillis() + 300);
 
         Started run = start(client, options, yaml, "{}", Map.of(), 1, runId);
         RunResult result = run.result();
