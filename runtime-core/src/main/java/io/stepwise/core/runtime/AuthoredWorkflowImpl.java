@@ -72,9 +72,9 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     /** The run's projection writes, sent in order off the steps' path. */
     private final ProjectionWriter projection;
 
-    private final EventBuffer buffered = new EventBuffer();
     private final Set<String> currentSteps = new LinkedHashSet<>();
-    private final Map<String, RunState.OpenWait> openWaits = new LinkedHashMap<>();
+    /** Its time and event waits, and the events it holds for them. */
+    private final RunWaits waits;
     private RunInput input;
     /** Secret inputs' values are cut out of log messages and error messages before they leave the workflow. */
     private Redactor redactor = Redactor.none();
@@ -111,6 +111,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private AuthoredWorkflowImpl(ProjectionPath path, RunLimits limits) {
         this.configuredLimits = limits;
         this.projection = new ProjectionWriter(path);
+        this.waits = new RunWaits(projection);
     }
 
     /** A step failed; carries the failure as the run reports it. */
@@ -157,7 +158,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         this.input = runInput;
         projection.choosePath(input.runId());
         this.limits = RunLimits.recordedFor(configuredLimits);
-        buffered.limitTo(limits.maxBufferedEvents(), input.runId());
+        waits.start(input, limits);
         projection.start();
         write(new ProjectionChange.RunStarted(input.runId(), input.attempt(), now()));
         WorkflowDefinition definition;
@@ -199,12 +200,13 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
 
     @Override
     public void event(EventSignal signal) {
-        buffered.offer(signal, openWaits.values());
+        waits.offer(signal);
     }
 
     @Override
     public RunState state() {
-        return new RunState(List.copyOf(currentSteps), List.copyOf(openWaits.values()), buffered.size(),
+        EventBuffer buffered = waits.buffered();
+        return new RunState(List.copyOf(currentSteps), List.copyOf(waits.open()), buffered.size(),
                 buffered.limit(), buffered.dropped());
     }
 
@@ -358,8 +360,8 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
                 String message = with.hasNonNull("message") ? Template.asText(with.get("message")) : "failed by step " + path;
                 throw new StepFailed(new RunError(path, message, "StepFailed"));
             }
-            case ActionCatalog.TIME_WAIT -> timeWait(step, scope, path);
-            case ActionCatalog.EVENT_WAIT -> eventWait(step, scope, path);
+            case ActionCatalog.TIME_WAIT -> waits.time(path, evaluate(step.with(), scope, path, "with"));
+            case ActionCatalog.EVENT_WAIT -> waits.event(path, evaluate(step.with(), scope, path, "with"));
             case ActionCatalog.LOG -> Workflow.getVersion(LOG_IN_WORKFLOW, Workflow.DEFAULT_VERSION, 1) == 1
                     ? ActionActivitiesImpl.writeLog(STEP_LOG, input.runId(), path, redactedLog(step, scope, path))
                     : action(step, scope, path, attempts);
@@ -476,96 +478,6 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             b.setMaximumInterval(retry.maxInterval());
         }
         return b.build();
-    }
-
-    // ---- waits -------------------------------------------------------------------------------
-
-    private JsonNode timeWait(Step step, Scope scope, String path) {
-        JsonNode with = evaluate(step.with(), scope, path, "with");
-        Duration wait;
-        try {
-            String resumedDue = input.timersDue().get(path);
-            if (resumedDue != null) {
-                // a resumed run waits only for the time this timer had left
-                wait = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), Instant.parse(resumedDue));
-            } else if (with.hasNonNull("until")) {
-                Instant until = Instant.parse(with.get("until").asText());
-                wait = Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), until);
-            } else {
-                wait = StepArguments.positiveDuration(with, "duration");
-                if (wait == null) {
-                    throw new InvalidStepArgument("with.duration: a duration or 'until' is required");
-                }
-            }
-        } catch (InvalidStepArgument e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new StepFailed(new RunError(path, "time.wait: " + e.getMessage(), "InvalidArgument"));
-        }
-        if (wait.isNegative() || wait.isZero()) {
-            return NODES.nullNode();
-        }
-        String dueAt = Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(wait).toString();
-        openWait(path, new RunState.OpenWait(path, "TIMER", null, null, dueAt));
-        Workflow.sleep(wait);
-        closeWait(path, "ELAPSED");
-        return NODES.nullNode();
-    }
-
-    private JsonNode eventWait(Step step, Scope scope, String path) {
-        JsonNode with = evaluate(step.with(), scope, path, "with");
-        String event = with.path("event").asText();
-        String key = with.hasNonNull("correlationKey") ? Template.asText(with.get("correlationKey")) : null;
-        Duration timeout = StepArguments.positiveDuration(with, "timeout");
-        boolean continueOnTimeout = "continue".equals(with.path("onTimeout").asText("fail"));
-        EventSignal match = takeMatch(event, key);
-        if (match != null) {
-            return payload(match);
-        }
-        String dueAt = timeout == null ? null
-                : Instant.ofEpochMilli(Workflow.currentTimeMillis()).plus(timeout).toString();
-        openWait(path, new RunState.OpenWait(path, "EVENT", event, key, dueAt));
-        boolean arrived;
-        if (timeout == null) {
-            Workflow.await(() -> hasMatch(event, key));
-            arrived = true;
-        } else {
-            arrived = Workflow.await(timeout, () -> hasMatch(event, key));
-        }
-        if (!arrived) {
-            closeWait(path, "TIMED_OUT");
-            if (continueOnTimeout) {
-                return NODES.nullNode();
-            }
-            throw new StepFailed(new RunError(path, "no '" + event + "' event"
-                    + (key == null ? "" : " with correlation key '" + key + "'") + " arrived within " + timeout,
-                    "EventWaitTimeout"));
-        }
-        closeWait(path, "SIGNALED");
-        return payload(takeMatch(event, key));
-    }
-
-    private static JsonNode payload(EventSignal signal) {
-        return signal.payload() == null ? NODES.nullNode() : signal.payload();
-    }
-
-    private boolean hasMatch(String event, String key) {
-        return buffered.hasMatch(event, key);
-    }
-
-    private EventSignal takeMatch(String event, String key) {
-        return buffered.takeMatch(event, key);
-    }
-
-    private void openWait(String path, RunState.OpenWait wait) {
-        openWaits.put(path, wait);
-        write(new ProjectionChange.WaitOpened(input.runId(), input.attempt(), now(), path, wait.kind(), wait.event(),
-                wait.correlationKey(), wait.dueAt()));
-    }
-
-    private void closeWait(String path, String outcome) {
-        openWaits.remove(path);
-        write(new ProjectionChange.WaitClosed(input.runId(), input.attempt(), now(), path, outcome));
     }
 
     // ---- forEach -------------------------------------------------------------------------------
