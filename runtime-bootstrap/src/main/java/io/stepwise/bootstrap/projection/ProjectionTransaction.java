@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stepwise.bootstrap.persistence.StoredJson;
 import io.stepwise.core.crypto.Keyring;
+import io.stepwise.core.runtime.ChangeTimes;
 import io.stepwise.core.runtime.ProjectionChange;
 import io.stepwise.core.runtime.RunProjectionHandler;
 import io.stepwise.core.runtime.RunStatus;
@@ -16,7 +17,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +122,7 @@ final class ProjectionTransaction extends RunProjectionHandler {
                 toJson(c.error()), ts(c.at()), ts(c.at()))) {
             if (r.next() && r.getString(1) != null && !isStepFinished(r.getString(3))) {
                 String uses = r.getString(1);
-                Duration took = Duration.between(r.getTimestamp(2).toInstant(), Instant.parse(c.at()));
+                Duration took = Duration.ofMillis(ChangeTimes.epochMillis(c.at()) - r.getTimestamp(2).getTime());
                 observations.add(() -> metrics.timer("stepwise.step.duration", "uses", uses,
                         "status", c.status().name()).record(took));
             }
@@ -213,6 +213,6 @@ final class ProjectionTransaction extends RunProjectionHandler {
     }
 
     private static Timestamp ts(String instant) {
-        return Timestamp.from(Instant.parse(instant));
+        return new Timestamp(ChangeTimes.epochMillis(instant));
     }
 }

@@ -32,6 +32,17 @@ public final class Keyring {
     private static final int TAG_BITS = 128;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One AES-GCM cipher per thread, initialised afresh (key, nonce) for every seal and open:
+     * Cipher.getInstance looks the provider up each time, 2% of a loaded worker's samples.
+     */
+    private static final ThreadLocal<Cipher> GCM = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available in this JVM", e);
+        }
+    });
 
     private final Map<String, SecretKey> keys;
     private final String current;
@@ -126,7 +137,7 @@ public final class Keyring {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.ENCRYPT_MODE, keys.get(current), new GCMParameterSpec(TAG_BITS, nonce));
             byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plain.length)];
             System.arraycopy(nonce, 0, sealed, 0, NONCE_BYTES);
@@ -147,7 +158,7 @@ public final class Keyring {
             throw new KeyringException("sealed data of " + sealed.length + " bytes is too short to be AES-GCM");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = GCM.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
         } catch (AEADBadTagException e) {
