@@ -362,16 +362,24 @@ class ConsoleRunsIT extends ConsoleBase {
     @Order(5)
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
     void withTheWorkerStoppedTheBannersSayWhatIsWrongAndClearWhenItStarts() throws Exception {
+        String waiting = stack.launch("order", Map.of("ticket", "T-500", "apiKey", "k-500", "target", target.url()));
+        stack.awaitEventWait(waiting, Duration.ofSeconds(60));
         stack.stopWorker("worker");
         open("/", admin());
         WebElement banner = waitFor(By.id("no-worker-banner"));
         assertThat(banner.getText()).contains("No worker is running");
 
+        // a run that got as far as its wait: it can't take a signal or fire a timer without a worker
+        open("/runs/" + waiting, null);
+        WebElement stuckWaiting = waitFor(By.id("stuck-banner"));
+        assertThat(stuckWaiting.getText()).contains("cannot go on").contains("no worker polls the queue");
+
         String id = stack.launch("flaky", Map.of("target", target.url()));
         open("/runs/" + id, null);
         waitFor(By.id("no-worker-banner"));
         WebElement stuck = waitFor(By.id("stuck-banner"));
-        assertThat(stuck.getText()).contains("no worker polls the queue").contains("start a workflow-worker");
+        assertThat(stuck.getText()).contains("cannot start").contains("no worker polls the queue")
+                .contains("start a workflow-worker");
         shot("run-stuck-no-worker");
         axe("run-stuck");
 
@@ -381,5 +389,8 @@ class ConsoleRunsIT extends ConsoleBase {
         waitText(By.id("run-status"), "SUCCEEDED");
         assertThat(driver.findElements(By.id("stuck-banner"))).as("the stuck banner cleared").isEmpty();
         assertThat(target.hits(id, "first")).isEqualTo(1);
+
+        assertThat(stack.signal(waiting, "approval", "T-500", Map.of("user", "ann"))).isEqualTo(202);
+        assertThat(stack.awaitTerminal(waiting, Duration.ofSeconds(60)).path("status").asText()).isEqualTo("SUCCEEDED");
     }
 }

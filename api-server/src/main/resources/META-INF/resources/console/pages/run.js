@@ -307,8 +307,11 @@ export async function render(main, ctx) {
     let plain;
     let fix;
     if (/no worker polls/.test(reason)) {
-      plain = 'No worker is running, so this run cannot start.';
-      fix = ['Start a workflow-worker (', h('code', {}, './run.sh worker'), ' on the local stack); the run starts as soon as one polls the queue.'];
+      const pending = r.status === 'PENDING';
+      plain = pending ? 'No worker is running, so this run cannot start.'
+        : 'No worker is running, so this run cannot go on: its next step, timer or signal waits for one.';
+      fix = ['Start a workflow-worker (', h('code', {}, './run.sh worker'), ' on the local stack); the run ',
+        pending ? 'starts' : 'goes on', ' as soon as one polls the queue.'];
     } else if (/execution lost/.test(reason)) {
       plain = 'Its Temporal execution is gone (a worker crash, a lost dev server or a termination), so nothing moves it on.';
       fix = r.resumable && may ? ['Resume continues it in place; steps that succeeded are not run again. ',
