@@ -21,6 +21,7 @@ run e2e.sh 2000 16 200 0 fire
 run e2e.sh 1200 16 100 1200 fire
 run e2e.sh 1000 16 100 0 poll
 run e2e.sh 1000 16 100 0 wait
+run run-read.sh 3000 3
 run console-load.sh
 if [ "${#failed[@]}" -gt 0 ]; then
   printf '=== failed: %s\n' "${failed[@]}"

@@ -13,12 +13,10 @@ samples="${1:-10}"
 command -v chromedriver >/dev/null && [ -x /usr/bin/chromium ] \
   || { echo "console-load.sh needs Debian's chromium and chromium-driver: apt-get install chromium chromium-driver" >&2; exit 1; }
 work="$(mktemp -d)"
-export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18290}" STEPWISE_WORKER_PORT="${BENCH_WORKER_PORT:-18291}" \
-       STEPWISE_MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18293}" STEPWISE_WORKER_MANAGEMENT_PORT="${BENCH_WORKER_MANAGEMENT_PORT:-18294}" \
-       STEPWISE_DEV_PG_PORT="${BENCH_PG_PORT:-54359}" STEPWISE_DEV_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-17253}"
-driver_port="${BENCH_DRIVER_PORT:-18292}"
-
 source deploy/bench/local-stack.sh
+local_stack_ports 18290 54359 17253
+driver_port="${BENCH_DRIVER_PORT:-18294}"
+
 source deploy/demo-packs.sh
 demo_packs_on_port "$STEPWISE_MANAGEMENT_PORT"
 driver=""

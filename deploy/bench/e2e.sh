@@ -31,10 +31,9 @@ case "$rate" in fire|poll|wait) mode="$rate"; rate=0 ;; esac
 case "$mode" in fire|poll|wait) ;; *) echo "mode must be fire, poll or wait, not $mode" >&2; exit 2 ;; esac
 jfr="${BENCH_JFR:-}"
 work="$(mktemp -d)"
-export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18190}" STEPWISE_WORKER_PORT="${BENCH_WORKER_PORT:-18191}" \
-       STEPWISE_MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18192}" STEPWISE_WORKER_MANAGEMENT_PORT="${BENCH_WORKER_MANAGEMENT_PORT:-18193}" \
-       STEPWISE_DEV_PG_PORT="${BENCH_PG_PORT:-54349}" STEPWISE_DEV_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-17243}" \
-       STEPWISE_PACKS_DIR="$work/packs"
+source deploy/bench/local-stack.sh
+local_stack_ports 18190 54349 17243
+export STEPWISE_PACKS_DIR="$work/packs"
 mkdir -p "$STEPWISE_PACKS_DIR/bench/workflows"
 cat >"$STEPWISE_PACKS_DIR/bench/workflows/e2e.yaml" <<'YAML'
 apiVersion: stepwise/v1
@@ -59,7 +58,6 @@ outputs:
   ok: ${{ steps.shape.output.ok }}
 YAML
 
-source deploy/bench/local-stack.sh
 jfr_dump() {
   [ -n "$jfr" ] || return 0
   for name in api worker devstack; do

@@ -4,6 +4,18 @@
 # Needs: $work (a scratch folder the caller removes), the working directory at the repository root.
 runsh=""
 
+# Exports the stack's home ($work/home) and ports: the api-server on $1, its worker on $1+1, their
+# management ports on $1+2 and $1+3, PostgreSQL on $2 and Temporal on $3. BENCH_PORT,
+# BENCH_WORKER_PORT, BENCH_MANAGEMENT_PORT, BENCH_WORKER_MANAGEMENT_PORT, BENCH_PG_PORT and
+# BENCH_TEMPORAL_PORT override each one. Every benchmark has its own base, so two can run side by side.
+local_stack_ports() {
+  export STEPWISE_HOME="$work/home" \
+         STEPWISE_PORT="${BENCH_PORT:-$1}" STEPWISE_WORKER_PORT="${BENCH_WORKER_PORT:-$(($1 + 1))}" \
+         STEPWISE_MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-$(($1 + 2))}" \
+         STEPWISE_WORKER_MANAGEMENT_PORT="${BENCH_WORKER_MANAGEMENT_PORT:-$(($1 + 3))}" \
+         STEPWISE_DEV_PG_PORT="${BENCH_PG_PORT:-$2}" STEPWISE_DEV_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-$3}"
+}
+
 start_local_stack() {
   ./run.sh >"$work/run.out" 2>&1 &
   runsh=$!

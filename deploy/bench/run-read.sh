@@ -10,17 +10,15 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 reads="${1:-3000}"; rounds="${2:-3}"
 work="$(mktemp -d)"
-export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18390}" STEPWISE_WORKER_PORT="${BENCH_WORKER_PORT:-18391}" \
-       STEPWISE_MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18392}" STEPWISE_WORKER_MANAGEMENT_PORT="${BENCH_WORKER_MANAGEMENT_PORT:-18393}" \
-       STEPWISE_DEV_PG_PORT="${BENCH_PG_PORT:-54369}" STEPWISE_DEV_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-17263}" \
-       STEPWISE_PACKS_DIR="$work/packs"
+source deploy/bench/local-stack.sh
+local_stack_ports 18390 54369 17263
+export STEPWISE_PACKS_DIR="$work/packs"
 mkdir -p "$STEPWISE_PACKS_DIR"
 cp -r deploy/packs/demo "$STEPWISE_PACKS_DIR/"
 # the demo's check step calls the api-server's health on the default management port: point it at this one
 sed -i "s|http://127.0.0.1:9000/q/health/live|http://127.0.0.1:$STEPWISE_MANAGEMENT_PORT/q/health/live|" \
   "$STEPWISE_PACKS_DIR/demo/workflows/hello-approval.yaml"
 
-source deploy/bench/local-stack.sh
 cleanup() {
   stop_local_stack
   rm -rf "$work"

@@ -11,11 +11,9 @@ cd "$(dirname "$0")/../.."
 starts="${1:-3}"; idle="${2:-10}"
 target_ready_ms=3000; target_rss_mb=300
 work="$(mktemp -d)"
-export STEPWISE_HOME="$work/home" STEPWISE_PORT="${BENCH_PORT:-18290}" STEPWISE_WORKER_PORT="${BENCH_WORKER_PORT:-18291}" \
-       STEPWISE_MANAGEMENT_PORT="${BENCH_MANAGEMENT_PORT:-18292}" STEPWISE_WORKER_MANAGEMENT_PORT="${BENCH_WORKER_MANAGEMENT_PORT:-18293}" \
-       STEPWISE_DEV_PG_PORT="${BENCH_PG_PORT:-54359}" STEPWISE_DEV_TEMPORAL_PORT="${BENCH_TEMPORAL_PORT:-17253}"
-
 source deploy/bench/local-stack.sh
+local_stack_ports 18290 54359 17253
+
 cleanup() {
   stop_local_stack
   rm -rf "$work"
