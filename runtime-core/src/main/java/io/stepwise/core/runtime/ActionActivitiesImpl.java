@@ -56,14 +56,8 @@ public class ActionActivitiesImpl implements ActionActivities {
         }
     }
 
-    /**
-     * A request may take long: as an ordinary activity it heartbeats meanwhile, so a dead worker's
-     * request is retried soon. As a local activity it can't (the workflow task times out instead).
-     */
+    /** A request may take long: heartbeat meanwhile, so a dead worker's request is retried soon. */
     private JsonNode request(Invocation call) throws Exception {
-        if (Activity.getExecutionContext().getInfo().isLocal()) {
-            return http.execute(call.with());
-        }
         try (ActivityHeartbeat alive = ActivityHeartbeat.start(Activity.getExecutionContext())) {
             return http.execute(call.with());
         }

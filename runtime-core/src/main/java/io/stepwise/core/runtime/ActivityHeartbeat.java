@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * Heartbeats an activity while a long call blocks its thread, so that Temporal notices a dead
  * worker after the heartbeat timeout instead of the whole start-to-close timeout and retries the
  * activity on another worker. The SDK throttles and sends heartbeats itself; it accepts them from
- * any thread. The first beat comes after {@link #EVERY}: a short call sends none (one RPC less).
+ * any thread.
  */
 final class ActivityHeartbeat implements AutoCloseable {
     /** How often a running call says it is alive; well inside {@link AuthoredWorkflowImpl#HTTP_HEARTBEAT_TIMEOUT}. */
@@ -25,7 +25,7 @@ final class ActivityHeartbeat implements AutoCloseable {
     private final ScheduledFuture<?> beating;
 
     private ActivityHeartbeat(ActivityExecutionContext context) {
-        this.beating = BEATS.scheduleAtFixedRate(() -> beat(context), EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        this.beating = BEATS.scheduleAtFixedRate(() -> beat(context), 0, EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     static ActivityHeartbeat start(ActivityExecutionContext context) {

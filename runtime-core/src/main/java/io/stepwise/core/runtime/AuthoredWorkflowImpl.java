@@ -395,11 +395,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         JsonNode with = ActionCatalog.LOG.equals(step.uses()) ? redactedLog(step, scope, path)
                 : evaluate(step.with(), scope, path, "with");
         ActivityOptions options = activityOptions(step, with);
-        ActionActivities activities = runsAsLocalActivity(step, with)
-                ? Workflow.newLocalActivityStub(ActionActivities.class, LocalActivityOptions.newBuilder()
-                        .setStartToCloseTimeout(options.getStartToCloseTimeout())
-                        .setRetryOptions(options.getRetryOptions()).build())
-                : Workflow.newActivityStub(ActionActivities.class, options);
+        ActionActivities activities = Workflow.newActivityStub(ActionActivities.class, options);
         try {
             ActionActivities.Outcome outcome = activities.execute(
                     new ActionActivities.Invocation(input.runId(), path, input.attempt(), step.uses(), with));
@@ -428,35 +424,6 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             }
             throw new StepFailed(new RunError(path, message, type), tried);
         }
-    }
-
-    /**
-     * The version marker of short, safe {@code http.request} calls running as local activities
-     * (docs/interpreter.md, "http.request as a local activity"). Runs started before keep their
-     * ordinary activities.
-     */
-    static final String HTTP_AS_LOCAL_ACTIVITY = "http-as-local-activity";
-    /** The longest request that runs as a local activity: the request's own default timeout. */
-    static final Duration LOCAL_HTTP_MAX = Duration.ofSeconds(30);
-    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
-
-    /**
-     * A GET, HEAD or OPTIONS whose request timeout is at most {@link #LOCAL_HTTP_MAX} runs inside
-     * the workflow task: no task-queue round trip, no heartbeat, one workflow task fewer. Sending
-     * it twice changes nothing at the other end, which is what makes the longer window before its
-     * result is recorded acceptable. Anything else stays an ordinary activity.
-     */
-    private static boolean runsAsLocalActivity(Step step, JsonNode with) {
-        if (!ActionCatalog.HTTP_REQUEST.equals(step.uses())
-                || !SAFE_METHODS.contains(with.path("method").asText())) {
-            return false;
-        }
-        Duration request = StepArguments.positiveDuration(with, "timeout");
-        if (request != null && request.compareTo(LOCAL_HTTP_MAX) > 0
-                || step.timeout() != null && step.timeout().compareTo(LOCAL_HTTP_MAX.plusSeconds(5)) > 0) {
-            return false;
-        }
-        return Workflow.getVersion(HTTP_AS_LOCAL_ACTIVITY, Workflow.DEFAULT_VERSION, 1) == 1;
     }
 
     /**

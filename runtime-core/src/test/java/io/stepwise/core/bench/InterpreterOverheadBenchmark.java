@@ -19,7 +19,6 @@ import io.stepwise.core.runtime.RunResult;
 import io.stepwise.core.runtime.RunStatus;
 import io.stepwise.core.dsl.WorkflowParser;
 import io.temporal.activity.ActivityOptions;
-import io.temporal.activity.LocalActivityOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.testing.TestEnvironmentOptions;
@@ -45,7 +44,7 @@ import java.util.function.Function;
 /**
  * Issue 3's benchmark: N runs of a 5-step authored workflow (3 no-op activities, a transform, an
  * http.request to a local server) against the same work written by hand as a Temporal workflow
- * calling the same activities (the GET as a local activity on both sides), on one test server and one worker, in one process. Prints both
+ * calling the same activities, on one test server and one worker, in one process. Prints both
  * throughputs and the ratio. Run with deploy/bench/interpreter-overhead.sh [N] [rounds] [write latency ms]:
  * a latency holds every projection call that long, as a slow or busy database would.
  */
@@ -63,9 +62,6 @@ public final class InterpreterOverheadBenchmark {
     public static class HandWrittenImpl implements HandWritten {
         private final ActionActivities actions = Workflow.newActivityStub(ActionActivities.class,
                 ActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
-        /** The interpreter sends a short GET as a local activity (docs/interpreter.md): so does the hand-written side. */
-        private final ActionActivities localActions = Workflow.newLocalActivityStub(ActionActivities.class,
-                LocalActivityOptions.newBuilder().setStartToCloseTimeout(Duration.ofMinutes(1)).build());
 
         @Override
         public JsonNode run(String runId, String url) {
@@ -73,7 +69,7 @@ public final class InterpreterOverheadBenchmark {
             actions.execute(new ActionActivities.Invocation(runId, "a", 1, "sample.echo", noop));
             actions.execute(new ActionActivities.Invocation(runId, "b", 1, "sample.echo", noop));
             ObjectNode http = JsonNodeFactory.instance.objectNode().put("method", "GET").put("url", url);
-            JsonNode fetched = localActions.execute(new ActionActivities.Invocation(runId, "fetch", 1, "http.request", http)).output();
+            JsonNode fetched = actions.execute(new ActionActivities.Invocation(runId, "fetch", 1, "http.request", http)).output();
             ObjectNode shaped = JsonNodeFactory.instance.objectNode().put("owner", fetched.path("body").path("owner").asText());
             actions.execute(new ActionActivities.Invocation(runId, "c", 1, "sample.echo", shaped));
             return shaped;

@@ -429,41 +429,6 @@ class AuthoredWorkflowTest {
     }
 
     @Test
-    void aShortSafeRequestRunsAsALocalActivityAndAnythingElseAsAnOrdinaryOne(WorkflowClient client,
-            WorkflowOptions options) throws IOException {
-        String yaml = workflow("local-http", "", """
-                  - id: get
-                    uses: http.request
-                    with: { method: GET, url: "%1$s" }
-                  - id: post
-                    uses: http.request
-                    with: { method: POST, url: "%1$s", body: { n: "${{ steps.get.output.status }}" } }
-                  - id: slow
-                    uses: http.request
-                    with: { method: GET, url: "%1$s", timeout: 45s }
-                """.formatted(HTTP.url("/json")), "outputs:\n  got: ${{ steps.get.output.body.owner }}\n");
-
-        Started run = start(client, options, yaml, "{}");
-        RunResult result = run.result();
-
-        assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
-        assertThat(result.output().path("got").asText()).isEqualTo("ann");
-        for (String step : List.of("get", "post", "slow")) {
-            assertThat(PROJECTION.step(run.runId(), step, 1).output().path("status").asInt()).as(step).isEqualTo(200);
-            assertThat(PROJECTION.step(run.runId(), step, 1).attempts()).as(step).isEqualTo(1);
-        }
-        List<HistoryEvent> history = history(client, run);
-        assertThat(history.stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
-                .filter(e -> e.getActivityTaskScheduledEventAttributes().getActivityType().getName()
-                        .equals("StepwiseExecuteAction")).count())
-                .as("the POST and the GET with a 45 s timeout are ordinary activities; the short GET is not").isEqualTo(2);
-        assertThat(history).as("the short GET's result is a local activity's marker")
-                .anyMatch(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED
-                        && e.getMarkerRecordedEventAttributes().getDetailsMap().toString().contains("StepwiseExecuteAction"));
-        recordHistory(client, run, "http-as-local-activity");
-    }
-
-    @Test
     void timeWaitUntilAnInstantIsADurableTimer(WorkflowClient client, WorkflowOptions options,
                                                TestWorkflowEnvironment env) throws IOException {
         String until = java.time.Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofDays(2)).toString();
