@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * any thread.
  */
 final class ActivityHeartbeat implements AutoCloseable {
-    /** How often a running call says it is alive; well inside {@link AuthoredWorkflowImpl#HTTP_HEARTBEAT_TIMEOUT}. */
+    /** How often a running call says it is alive; well inside {@link ActionOptions#HTTP_HEARTBEAT_TIMEOUT}. */
     static final Duration EVERY = Duration.ofSeconds(3);
     private static final ScheduledExecutorService BEATS = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stepwise-activity-heartbeat");

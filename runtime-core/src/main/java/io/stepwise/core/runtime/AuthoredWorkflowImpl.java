@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stepwise.core.actions.ActionCatalog;
 import io.stepwise.core.dsl.LoadResult;
-import io.stepwise.core.dsl.RetryPolicy;
 import io.stepwise.core.dsl.Step;
 import io.stepwise.core.dsl.WorkflowDefinition;
 import io.stepwise.core.dsl.WorkflowParser;
@@ -23,7 +22,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TimeoutFailure;
-import io.temporal.api.enums.v1.RetryState;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
@@ -46,19 +44,6 @@ import java.util.Set;
  * (docs/projection.md).
  */
 public class AuthoredWorkflowImpl implements AuthoredWorkflow {
-    /** Default start-to-close timeout of an action with no {@code timeout} of its own. */
-    static final Duration DEFAULT_ACTION_TIMEOUT = Duration.ofMinutes(1);
-    /** Default retry of an action with no {@code retry}: three attempts, backing off from 1s. */
-    static final RetryOptions DEFAULT_ACTION_RETRY = RetryOptions.newBuilder()
-            .setMaximumAttempts(3).setInitialInterval(Duration.ofSeconds(1)).setBackoffCoefficient(2)
-            .setMaximumInterval(Duration.ofSeconds(30)).build();
-
-    /**
-     * An http.request heartbeats while it runs (ActivityHeartbeat): when its worker dies, the
-     * request is retried elsewhere after this, not after its whole start-to-close timeout.
-     */
-    static final Duration HTTP_HEARTBEAT_TIMEOUT = Duration.ofSeconds(15);
-
     private static final ParsedDefinitions<LoadResult> PARSED = new ParsedDefinitions<>();
     private static final Logger LOG = Workflow.getLogger(AuthoredWorkflowImpl.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -394,7 +379,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
     private JsonNode action(Step step, Scope scope, String path, int[] attempts) {
         JsonNode with = ActionCatalog.LOG.equals(step.uses()) ? redactedLog(step, scope, path)
                 : evaluate(step.with(), scope, path, "with");
-        ActivityOptions options = activityOptions(step, with);
+        ActivityOptions options = ActionOptions.of(step, with);
         ActionActivities activities = Workflow.newActivityStub(ActionActivities.class, options);
         try {
             ActionActivities.Outcome outcome = activities.execute(
@@ -420,64 +405,10 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
             } else if (cause instanceof TimeoutFailure timeout) {
                 type = "ActionTimeout";
                 message = "action " + step.uses() + " timed out (" + timeout.getTimeoutType() + ")";
-                tried = attemptsOf(failure, options);
+                tried = ActionOptions.attemptsOf(failure, options);
             }
             throw new StepFailed(new RunError(path, message, type), tried);
         }
-    }
-
-    /**
-     * A timed-out activity reports no attempt count of its own (the action never returned): when
-     * Temporal stopped because the attempts ran out, it ran as many times as the policy allows.
-     */
-    private static int attemptsOf(ActivityFailure failure, ActivityOptions options) {
-        int max = options.getRetryOptions() == null ? 0 : options.getRetryOptions().getMaximumAttempts();
-        if (failure.getRetryState() == RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED && max > 0) {
-            return max;
-        }
-        return 1;
-    }
-
-    private static ActivityOptions activityOptions(Step step, JsonNode with) {
-        boolean http = ActionCatalog.HTTP_REQUEST.equals(step.uses());
-        // checked here even when the step's own timeout wins: a bad value fails the step at once,
-        // not three attempts of the action later
-        Duration perAttempt = http || with.path("timeout").isTextual() ? StepArguments.positiveDuration(with, "timeout") : null;
-        Duration timeout = step.timeout();
-        if (timeout == null && perAttempt != null) {
-            // an http.request timeout bounds each attempt; leave the activity a little more
-            timeout = perAttempt.plusSeconds(5);
-        }
-        ActivityOptions.Builder options = ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(timeout == null ? DEFAULT_ACTION_TIMEOUT : timeout)
-                .setRetryOptions(retryOptions(step.retry()));
-        if (http) {
-            options.setHeartbeatTimeout(HTTP_HEARTBEAT_TIMEOUT);
-        }
-        return options.build();
-    }
-
-    static RetryOptions retryOptions(RetryPolicy retry) {
-        if (retry == null) {
-            return DEFAULT_ACTION_RETRY;
-        }
-        RetryOptions.Builder b = RetryOptions.newBuilder(DEFAULT_ACTION_RETRY);
-        if (retry.maxAttempts() != null) {
-            b.setMaximumAttempts(retry.maxAttempts());
-        }
-        if (retry.initialInterval() != null) {
-            b.setInitialInterval(retry.initialInterval());
-            if (retry.maxInterval() == null && retry.initialInterval().compareTo(DEFAULT_ACTION_RETRY.getMaximumInterval()) > 0) {
-                b.setMaximumInterval(retry.initialInterval());
-            }
-        }
-        if (retry.backoffCoefficient() != null) {
-            b.setBackoffCoefficient(retry.backoffCoefficient());
-        }
-        if (retry.maxInterval() != null) {
-            b.setMaximumInterval(retry.maxInterval());
-        }
-        return b.build();
     }
 
     // ---- forEach -------------------------------------------------------------------------------
