@@ -154,6 +154,7 @@ public class AuthoredWorkflowImpl implements AuthoredWorkflow {
         }
         redactor = Redactor.forRun(definition, input.inputs());
         projection.redactWith(redactor);
+        projection.release();
         ObjectNode run = NODES.objectNode();
         run.put("id", input.runId());
         run.put("workflow", input.workflowRef());

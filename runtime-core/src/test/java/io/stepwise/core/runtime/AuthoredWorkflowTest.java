@@ -571,15 +571,46 @@ class AuthoredWorkflowTest {
     }
 
     @Test
+    void theRunsStartIsWrittenTogetherWithItsFirstSteps(WorkflowClient client, WorkflowOptions options)
+            throws IOException {
+        String yaml = workflow("start-with-first-steps", "", """
+                  - id: fetch
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
+                  - id: owner
+                    uses: transform
+                    with: { value: "${{ steps.fetch.output.body.owner }}" }
+                """.formatted(HTTP.url("/json")), "outputs:\n  owner: ${{ steps.owner.output }}\n");
+
+        Started run = start(client, options, yaml, "{}");
+        RunResult result = run.result();
+
+        assertThat(result.output().path("owner").asText()).isEqualTo("ann");
+        assertThat(PROJECTION.events(run.runId())).containsExactly("run-started 1", "step-started fetch",
+                "step-succeeded fetch", "step-started owner", "step-succeeded owner", "run-finished SUCCEEDED");
+        // the start waits for the definition, then goes with the first step's start while the
+        // request is out; the rest goes in one write at the end: two writes, not three
+        assertThat(PROJECTION.batchSizes(run.runId())).containsExactly(2, 4);
+        assertThat(history(client, run).stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_MARKER_RECORDED)
+                .filter(e -> e.getMarkerRecordedEventAttributes().getMarkerName().equals("LocalActivity"))
+                .count()).as("local activities: the definition's load and two projection writes").isEqualTo(3);
+        recordHistory(client, run, "start-with-first-steps");
+    }
+
+    @Test
     void aSlowWriteMovesTheRunToOrdinaryActivitiesAndLosesNothing(WorkflowClient client, WorkflowOptions options)
             throws IOException {
+        // the request holds the run between its first write (the slow one) and the rest
         String yaml = workflow("slow-write", "", """
                   - id: a
                     uses: noop
+                  - id: fetch
+                    uses: http.request
+                    with: { method: GET, url: "%s" }
                   - id: b
                     uses: transform
                     with: { value: 3 }
-                """, "outputs:\n  v: ${{ steps.b.output }}\n");
+                """.formatted(HTTP.url("/json")), "outputs:\n  v: ${{ steps.b.output }}\n");
         String runId = UUID.randomUUID().toString();
         PROJECTION.slowNext(runId, ProjectionWriter.SLOW_WRITE.toMillis() + 300);
 
@@ -589,7 +620,8 @@ class AuthoredWorkflowTest {
         assertThat(result.status()).isEqualTo(RunStatus.SUCCEEDED);
         assertThat(result.output().path("v").asInt()).isEqualTo(3);
         assertThat(PROJECTION.events(runId)).containsExactly("run-started 1", "step-started a",
-                "step-succeeded a", "step-started b", "step-succeeded b", "run-finished SUCCEEDED");
+                "step-succeeded a", "step-started fetch", "step-succeeded fetch", "step-started b",
+                "step-succeeded b", "run-finished SUCCEEDED");
         assertThat(projectionActivities(history(client, run))).as("writes after the slow one").isPositive();
         recordHistory(client, run, "projection-fast-path-then-activity");
     }

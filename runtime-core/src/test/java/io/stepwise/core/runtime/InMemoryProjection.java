@@ -23,6 +23,8 @@ public class InMemoryProjection extends RunProjectionHandler {
 
     /** Every batch the interpreter sent, to check that changes arrive in batches. */
     private final List<Integer> batchSizes = new ArrayList<>();
+    /** Each run's calls, in order: how many changes each carried. */
+    private final Map<String, List<Integer>> runBatches = new LinkedHashMap<>();
     /** Runs whose next calls fail, and how many of them still will. */
     private final Map<String, Integer> failing = new LinkedHashMap<>();
     private final Map<String, Integer> failedCalls = new LinkedHashMap<>();
@@ -54,6 +56,7 @@ public class InMemoryProjection extends RunProjectionHandler {
             throw new IllegalStateException("the database is away (test)");
         }
         batchSizes.add(changes.length);
+        runBatches.computeIfAbsent(runId, id -> new ArrayList<>()).add(changes.length);
         super.apply(changes);
     }
 
@@ -73,6 +76,11 @@ public class InMemoryProjection extends RunProjectionHandler {
 
     public synchronized List<Integer> batchSizes() {
         return List.copyOf(batchSizes);
+    }
+
+    /** The sizes of the calls that wrote this run's changes, in order. */
+    public synchronized List<Integer> batchSizes(String runId) {
+        return List.copyOf(runBatches.getOrDefault(runId, List.of()));
     }
 
     @Override
