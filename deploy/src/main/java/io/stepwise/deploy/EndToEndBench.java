@@ -95,10 +95,13 @@ public final class EndToEndBench {
                 bench.awaitFinished(w.ids);
             }
             System.out.printf("[stepwise] launching %d runs from %d clients, %s%n", count, clients, how);
+            MachineCpu cpuBefore = MachineCpu.now();
             Phase phase = bench.launchAll(url, count, clients, rate);
             Map<String, JsonNode> finished = bench.awaitFinished(phase.ids);
+            MachineCpu cpuAfter = MachineCpu.now();
             BenchLoad.Series stepwise = bench.series(phase, finished);
             stepwise.print(clients);
+            cpuAfter.printSince(cpuBefore, "stepwise", count);
             if (bench.earlyAnswers.get() > 0) {
                 System.out.printf("[stepwise] %d waits answered at once with the status unchanged (a server without ?wait?)%n",
                         bench.earlyAnswers.get());
@@ -121,10 +124,13 @@ public final class EndToEndBench {
                 }
                 System.out.printf("[raw] launching %d runs from %d clients, %s%n", count, clients, how);
                 int before = RawTemporalBench.completedSoFar();
+                MachineCpu rawCpuBefore = MachineCpu.now();
                 RawTemporalBench.Phase rawPhase = raw.launchAll(url, count, clients, rate, mode);
                 raw.awaitCompleted(before + count);
+                MachineCpu rawCpuAfter = MachineCpu.now();
                 BenchLoad.Series baseline = raw.measure(rawPhase, clients);
                 baseline.print(clients);
+                rawCpuAfter.printSince(rawCpuBefore, "raw", count);
                 String sample = phase.ids.iterator().next();
                 System.out.printf("history of one run: stepwise %s%n", raw.historyCounts(
                         io.stepwise.core.runtime.RuntimeContract.workflowId(sample)));
