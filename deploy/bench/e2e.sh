@@ -91,7 +91,9 @@ printf '.level=WARNING\n' >"$work/jul.properties"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(java -version 2>&1 | head -1)"
 echo "stack: ./run.sh (embedded PostgreSQL, Temporal test server, one api-server, one worker: sticky_execution=$sticky local_activity_slots=$slots)"
 [ -z "$jfr" ] || echo "jfr: api.jfr, worker.jfr, devstack.jfr in $jfr (written when the bench ends)"
-java -Dbench.temporal="127.0.0.1:$STEPWISE_DEV_TEMPORAL_PORT" -Dbench.keys="$STEPWISE_HOME/keys/payload.keys" \
+# the stack's JVMs, for the CPU a run costs each of them
+pids="$(for name in api worker devstack; do printf '%s=%s,' "$name" "$(cat "$STEPWISE_HOME/pids/$name.pid")"; done)"
+java -Dbench.pids="$pids" -Dbench.temporal="127.0.0.1:$STEPWISE_DEV_TEMPORAL_PORT" -Dbench.keys="$STEPWISE_HOME/keys/payload.keys" \
      -Dbench.sticky="$sticky" -Dbench.localActivitySlots="$slots" -Dbench.raw="${BENCH_RAW:-true}" \
      -Dorg.slf4j.simpleLogger.logFile="$work/bench.log" -Djava.util.logging.config.file="$work/jul.properties" \
      -cp "deploy/target/devstack.jar:deploy/target/lib/*" io.stepwise.deploy.EndToEndBench \
