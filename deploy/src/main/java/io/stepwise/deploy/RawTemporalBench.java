@@ -169,7 +169,7 @@ final class RawTemporalBench implements AutoCloseable {
         return t.getSeconds() * 1000 + t.getNanos() / 1_000_000;
     }
 
-    /** The event types of an execution's history (any workflow on this Temporal), counted. */
+    /** The event types of an execution's history (any workflow on this Temporal), counted, and its size ("bytes"). */
     Map<String, Integer> historyCounts(String workflowId) {
         Map<String, Integer> counts = new TreeMap<>();
         com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
@@ -181,6 +181,8 @@ final class RawTemporalBench implements AutoCloseable {
             for (HistoryEvent e : r.getHistory().getEventsList()) {
                 counts.merge(shortName(e.getEventType()), 1, Integer::sum);
             }
+            // what a workflow task that replays the run fetches (without sticky execution, every one)
+            counts.merge("bytes", r.getHistory().getSerializedSize(), Integer::sum);
             page = r.getNextPageToken();
         } while (!page.isEmpty());
         return counts;

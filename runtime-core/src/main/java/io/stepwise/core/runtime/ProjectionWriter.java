@@ -42,10 +42,16 @@ final class ProjectionWriter {
      */
     private static final RetryOptions PROJECTION_RETRY = RetryOptions.newBuilder()
             .setInitialInterval(Duration.ofMillis(200)).setBackoffCoefficient(2).setMaximumAttempts(3).build();
-    /** Start-to-close covers waiting for a pooled connection (5 s at most) and the transaction. */
+    /**
+     * Start-to-close covers waiting for a pooled connection (5 s at most) and the transaction. The
+     * batch is not copied into the marker that records the call: the SDK never reads a local
+     * activity's arguments back (they are there for troubleshooting only), and a batch carries the
+     * steps' outputs, which the run's history already holds; without them every marker is a few
+     * bytes, and a workflow task that replays the run fetches and decrypts that much less.
+     */
     private static final LocalActivityOptions PROJECTION_LOCAL = LocalActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10)).setScheduleToCloseTimeout(Duration.ofSeconds(30))
-            .setRetryOptions(PROJECTION_RETRY).build();
+            .setRetryOptions(PROJECTION_RETRY).setDoNotIncludeArgumentsIntoMarker(true).build();
     /**
      * The fast path: a local activity holds the workflow task, and with it the commands of the
      * steps, until it completes, so it gets one attempt and a short budget (slot wait included).
@@ -55,7 +61,8 @@ final class ProjectionWriter {
      */
     private static final LocalActivityOptions PROJECTION_FAST = LocalActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(2)).setScheduleToCloseTimeout(Duration.ofSeconds(3))
-            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build()).build();
+            .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+            .setDoNotIncludeArgumentsIntoMarker(true).build();
     static final Duration SLOW_WRITE = Duration.ofMillis(500);
     /**
      * A slow database (seconds per transaction) must still let a write land: start-to-close
