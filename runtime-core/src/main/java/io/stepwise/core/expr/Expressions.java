@@ -60,6 +60,7 @@ public final class Expressions {
     /** Parses only; checking goes through {@link #CHECKERS}, which declare what each expression calls. */
     private static final CelCompiler PARSER = compilerBuilder().setStandardEnvironmentEnabled(false).build();
     private static final ScopedCheckers CHECKERS = new ScopedCheckers(Expressions::compilerBuilder, OPTIONS);
+    private static final CheckedShapes SHAPES = new CheckedShapes();
     private static final CelRuntime RUNTIME = CelRuntimeFactory.standardCelRuntimeBuilder()
             .setOptions(OPTIONS)
             .addFunctionBindings(CelFunctionBinding.from(URL_ENCODE_STRING, String.class, UrlEncoding::component))
@@ -97,9 +98,18 @@ public final class Expressions {
         return compiled;
     }
 
-    /** Forgets every compiled expression; for benchmarks that measure a cold start. */
+    /** Forgets every compiled expression and checked shape; for benchmarks that measure a cold start. */
     public static void clearCache() {
         CACHE.clear();
+        SHAPES.clear();
+    }
+
+    /**
+     * Whether expressions that differ only in their literals share one type check (on by default);
+     * off, for benchmarks of packs in which no two expressions have the same shape.
+     */
+    public static void shareChecksByShape(boolean on) {
+        SHAPES.enable(on);
     }
 
     private static Expression compileUncached(String text) throws ExpressionException {
@@ -109,7 +119,7 @@ public final class Expressions {
         if (text.length() > MAX_LENGTH) {
             throw new ExpressionException("expression is longer than " + MAX_LENGTH + " characters", 0);
         }
-        CelValidationResult result;
+        CelAbstractSyntaxTree checked;
         try {
             CelValidationResult parsed = PARSER.parse(text);
             if (parsed.hasError()) {
@@ -117,24 +127,33 @@ public final class Expressions {
                 throw new ExpressionException("syntax error in ${{ " + text + " }}: " + issue.getMessage(),
                         offsetOf(text, issue));
             }
-            CelAbstractSyntaxTree tree = parsed.getAst();
-            result = CHECKERS.forAst(tree).check(tree);
+            checked = check(parsed.getAst(), text);
         } catch (dev.cel.common.CelValidationException | RuntimeException e) {
             throw new ExpressionException("invalid expression '" + text + "': " + e.getMessage(), 0);
         }
+        try {
+            Set<String> roots = new LinkedHashSet<>();
+            Set<String> stepRefs = new LinkedHashSet<>();
+            collectReferences(checked, roots, stepRefs);
+            return new Expression(text, RUNTIME.createProgram(checked), Set.copyOf(roots), Set.copyOf(stepRefs));
+        } catch (CelEvaluationException e) {
+            throw new ExpressionException("invalid expression '" + text + "': " + e.getMessage(), 0);
+        }
+    }
+
+    private static CelAbstractSyntaxTree check(CelAbstractSyntaxTree parsed, String text)
+            throws ExpressionException, dev.cel.common.CelValidationException {
+        CelAbstractSyntaxTree known = SHAPES.checkedLike(parsed);
+        if (known != null) {
+            return known;
+        }
+        CelValidationResult result = CHECKERS.forAst(parsed).check(parsed);
         if (result.hasError()) {
             CelIssue issue = result.getErrors().get(0);
             throw new ExpressionException(describe(issue.getMessage()), offsetOf(text, issue));
         }
-        try {
-            CelAbstractSyntaxTree ast = result.getAst();
-            Set<String> roots = new LinkedHashSet<>();
-            Set<String> stepRefs = new LinkedHashSet<>();
-            collectReferences(ast, roots, stepRefs);
-            return new Expression(text, RUNTIME.createProgram(ast), Set.copyOf(roots), Set.copyOf(stepRefs));
-        } catch (CelEvaluationException | dev.cel.common.CelValidationException e) {
-            throw new ExpressionException("invalid expression '" + text + "': " + e.getMessage(), 0);
-        }
+        SHAPES.remember(parsed, result.getAst());
+        return result.getAst();
     }
 
     private static String describe(String celMessage) {
