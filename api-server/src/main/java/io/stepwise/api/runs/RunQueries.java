@@ -16,7 +16,6 @@ import jakarta.persistence.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -68,14 +67,21 @@ public class RunQueries {
                 , r.workflow_ref, r.version_id, v.seq, r.attempt, r.execution_key,
                   r.inputs_redacted::text AS inputs_redacted, r.output::text AS output, r.error::text AS error,
                   r.replay_of, r.started_at, r.finished_at, r.inputs::text AS inputs, r.secret_inputs,
-                  (v.definition->'inputs')::text AS input_schemas
-                FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id""", Tuple.class)
+                  (v.definition->'inputs')::text AS input_schemas, """
+                + RunRows.STEP_ROWS + " AS step_rows, " + RunRows.WAIT_ROWS + " AS wait_rows, "
+                + RunRows.REPLAYED_BY + " AS replayed_by"
+                + " FROM runs r JOIN definition_versions v ON v.id = r.version_id WHERE r.id = :id", Tuple.class)
                 .setParameter("id", id).getResultList();
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        RunRows.Document run = RunRows.Document.of(rows.get(0), json);
-        return Optional.of(new Read(run, steps(id), waits(id, run.attempt()), replayedBy(id),
+        // one statement: the run, its steps (the newest attempt of each path: a resumed run shows what
+        // its steps did last), the waits of its current attempt and the runs replayed from it
+        Tuple row = rows.get(0);
+        RunRows.Document run = RunRows.Document.of(row, json);
+        List<RunViews.Step> steps = RunRows.steps(json, row, "step_rows");
+        steps.sort(RunQueries::byStartThenPath);
+        return Optional.of(new Read(run, steps, RunRows.waits(json, row, "wait_rows"), RunRows.ids(json, row, "replayed_by"),
                 stuck.of(run.facts(), stuck.workerLiveness())));
     }
 
@@ -94,39 +100,12 @@ public class RunQueries {
                 RunResumer.resumable(r.facts()));
     }
 
-    private List<RunViews.Step> steps(UUID run) {
-        // the newest attempt of each step path: a resumed run shows what its steps did last
-        @SuppressWarnings("unchecked")
-        List<Tuple> rows = em.createNativeQuery("""
-                SELECT DISTINCT ON (path) path, step_id, uses, status, attempts, started_at, finished_at,
-                       output::text AS output, error::text AS error
-                FROM steps WHERE run_id = :run ORDER BY path, attempt DESC""", Tuple.class)
-                .setParameter("run", run).getResultList();
-        List<RunViews.Step> steps = new ArrayList<>(rows.stream().map(t -> RunRows.step(t, json)).toList());
-        steps.sort((a, b) -> {
-            Instant x = a.startedAt() == null ? a.finishedAt() : a.startedAt();
-            Instant y = b.startedAt() == null ? b.finishedAt() : b.startedAt();
-            int byTime = x == null || y == null ? 0 : x.compareTo(y);
-            return byTime != 0 ? byTime : a.path().compareTo(b.path());
-        });
-        return steps;
-    }
-
-    /** The runs replayed from this one, newest first. */
-    private List<String> replayedBy(UUID run) {
-        @SuppressWarnings("unchecked")
-        List<UUID> ids = em.createNativeQuery("SELECT id FROM runs WHERE replay_of = :run ORDER BY created_at DESC, id DESC")
-                .setParameter("run", run).getResultList();
-        return ids.stream().map(UUID::toString).toList();
-    }
-
-    private List<RunViews.Wait> waits(UUID run, int attempt) {
-        @SuppressWarnings("unchecked")
-        List<Tuple> rows = em.createNativeQuery("""
-                SELECT step_path, kind, event, correlation_key, status, due_at FROM waits
-                WHERE run_id = :run AND attempt = :attempt ORDER BY opened_at, step_path""", Tuple.class)
-                .setParameter("run", run).setParameter("attempt", attempt).getResultList();
-        return rows.stream().map(RunRows::waitOf).toList();
+    /** Steps in the order they started (finished, for one that never started), then by path. */
+    private static int byStartThenPath(RunViews.Step a, RunViews.Step b) {
+        Instant x = a.startedAt() == null ? a.finishedAt() : a.startedAt();
+        Instant y = b.startedAt() == null ? b.finishedAt() : b.startedAt();
+        int byTime = x == null || y == null ? 0 : x.compareTo(y);
+        return byTime != 0 ? byTime : a.path().compareTo(b.path());
     }
 
     private static final String SUMMARY_COLUMNS = RunRows.FACT_COLUMNS

@@ -11,6 +11,9 @@ import jakarta.persistence.Tuple;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -66,16 +69,73 @@ final class RunRows {
         }
     }
 
-    static RunViews.Step step(Tuple t, ObjectMapper json) {
-        return new RunViews.Step(t.get("path", String.class), t.get("step_id", String.class), t.get("uses", String.class),
-                StepStatus.valueOf(t.get("status", String.class)), number(t, "attempts"), time(t, "started_at"),
-                time(t, "finished_at"), tree(json, t, "output"), tree(json, t, "error"));
+    /**
+     * The newest attempt of each of a run's steps as one JSON array of rows (a scalar subquery over
+     * {@code r}): times as epoch microseconds, JSON values wrapped in a one-element array so that SQL
+     * NULL (no value) stays apart from a stored JSON null.
+     */
+    static final String STEP_ROWS = "(SELECT json_agg(json_build_array(s.path, s.step_id, s.uses, s.status, s.attempts, "
+            + micros("s.started_at") + ", " + micros("s.finished_at") + ", " + wrapped("s.output") + ", "
+            + wrapped("s.error") + ")) FROM (SELECT DISTINCT ON (path) * FROM steps WHERE run_id = r.id"
+            + " ORDER BY path, attempt DESC) s)::text";
+
+    /** The waits of the run's current attempt, in the order they opened, as one JSON array of rows. */
+    static final String WAIT_ROWS = "(SELECT json_agg(json_build_array(w.step_path, w.kind, w.event, w.correlation_key, "
+            + "w.status, " + micros("w.due_at") + ") ORDER BY w.opened_at, w.step_path)"
+            + " FROM waits w WHERE w.run_id = r.id AND w.attempt = r.attempt)::text";
+
+    /** The ids of the runs replayed from this one, newest first, as one JSON array. */
+    static final String REPLAYED_BY = "(SELECT json_agg(x.id ORDER BY x.created_at DESC, x.id DESC)"
+            + " FROM runs x WHERE x.replay_of = r.id)::text";
+
+    private static String micros(String column) {
+        return "(extract(epoch FROM " + column + ") * 1000000)::bigint";
     }
 
-    static RunViews.Wait waitOf(Tuple t) {
-        return new RunViews.Wait(t.get("step_path", String.class), t.get("kind", String.class),
-                t.get("event", String.class), StoredJson.decode(t.get("correlation_key", String.class)),
-                t.get("status", String.class), time(t, "due_at"));
+    private static String wrapped(String column) {
+        return "CASE WHEN " + column + " IS NULL THEN NULL ELSE jsonb_build_array(" + column + ") END";
+    }
+
+    static List<RunViews.Step> steps(ObjectMapper json, Tuple t, String column) {
+        List<RunViews.Step> steps = new ArrayList<>();
+        for (JsonNode row : rows(json, t, column)) {
+            steps.add(new RunViews.Step(row.get(0).asText(), row.get(1).asText(), text(row.get(2)),
+                    StepStatus.valueOf(row.get(3).asText()), row.get(4).asInt(), micros(row.get(5)),
+                    micros(row.get(6)), unwrapped(row.get(7)), unwrapped(row.get(8))));
+        }
+        return steps;
+    }
+
+    static List<RunViews.Wait> waits(ObjectMapper json, Tuple t, String column) {
+        List<RunViews.Wait> waits = new ArrayList<>();
+        for (JsonNode row : rows(json, t, column)) {
+            waits.add(new RunViews.Wait(row.get(0).asText(), row.get(1).asText(), text(row.get(2)),
+                    StoredJson.decode(text(row.get(3))), row.get(4).asText(), micros(row.get(5))));
+        }
+        return waits;
+    }
+
+    static List<String> ids(ObjectMapper json, Tuple t, String column) {
+        List<String> ids = new ArrayList<>();
+        rows(json, t, column).forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    private static JsonNode rows(ObjectMapper json, Tuple t, String column) {
+        JsonNode rows = tree(json, t, column);
+        return rows == null ? json.createArrayNode() : rows;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() ? null : node.asText();
+    }
+
+    private static Instant micros(JsonNode node) {
+        return node == null || node.isNull() ? null : Instant.EPOCH.plus(node.asLong(), ChronoUnit.MICROS);
+    }
+
+    private static JsonNode unwrapped(JsonNode node) {
+        return node == null || node.isNull() ? null : StoredJson.decode(node.get(0));
     }
 
     static Instant time(Tuple t, String column) {
