@@ -39,9 +39,9 @@ public final class Expressions {
     public static final int MAX_ITERATIONS = 10_000;
 
     /**
-     * Type-checking dominates compile time (about 0.2 ms an expression), and packs repeat the same
-     * expressions across files and across resyncs; compiled expressions are immutable and
-     * thread-safe, so they are shared by source text. Bounded: cleared when it reaches the cap.
+     * Packs repeat the same expressions across files and across resyncs; compiled expressions are
+     * immutable and thread-safe, so they are shared by source text (and, below that, type checks by
+     * shape: {@link CheckedShapes}). Bounded: cleared when it reaches the cap.
      */
     static final int CACHE_CAP = 20_000;
     private static final Map<String, Expression> CACHE = new ConcurrentHashMap<>();
