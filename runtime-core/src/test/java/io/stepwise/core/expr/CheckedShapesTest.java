@@ -38,9 +38,7 @@ class CheckedShapesTest {
             "[1, 'a'] | [2, 'b']",
     })
     void aSharedCheckIsTheCheckTheExpressionWouldGetItself(String first, String second) throws Exception {
-        CheckedShapes shapes = new CheckedShapes();
-        CelAbstractSyntaxTree one = parse(first);
-        shapes.remember(one, FULL.check(one).getAst());
+        CheckedShapes shapes = remembering(first);
         CelAbstractSyntaxTree two = parse(second);
 
         CelAbstractSyntaxTree shared = shapes.checkedLike(two);
@@ -64,9 +62,7 @@ class CheckedShapesTest {
             "{'k': 1} | {1: 'k'}",
     })
     void otherShapesDoNotShare(String first, String second) throws Exception {
-        CheckedShapes shapes = new CheckedShapes();
-        CelAbstractSyntaxTree one = parse(first);
-        shapes.remember(one, FULL.check(one).getAst());
+        CheckedShapes shapes = remembering(first);
         assertThat(shapes.checkedLike(parse(second))).isNull();
         assertThat(shapes.checkedLike(parse(first))).isNotNull();
     }
@@ -91,6 +87,14 @@ class CheckedShapesTest {
         assertThatThrownBy(() -> Expressions.compile("inputs.a + 2 + ('zz' - 'w')"))
                 .isInstanceOf(ExpressionException.class).hasMessageContaining("_-_")
                 .satisfies(e -> assertThat(((ExpressionException) e).offset()).isEqualTo(21));
+    }
+
+    /** Shapes that know the full check of {@code text}. */
+    private static CheckedShapes remembering(String text) throws Exception {
+        CheckedShapes shapes = new CheckedShapes();
+        CelAbstractSyntaxTree tree = parse(text);
+        shapes.remember(tree, FULL.check(tree).getAst());
+        return shapes;
     }
 
     private static CelAbstractSyntaxTree parse(String text) throws Exception {
