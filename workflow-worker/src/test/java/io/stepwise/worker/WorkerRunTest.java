@@ -224,6 +224,45 @@ class WorkerRunTest {
         assertThat(steps.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(250.0);
     }
 
+    /**
+     * A forEach of 100 items makes a batch of 202 changes: more statements than go in one round trip.
+     * Every step lands with its own output and duration, and a wait opened after them still moves
+     * the run; applied again, nothing is counted twice.
+     */
+    @Test
+    void aBatchLargerThanOneRoundTripLandsWholeWithEachStepsOwnResult() throws Exception {
+        String[] ids = storeRun("apiVersion: stepwise/v1\nkind: Workflow\nname: wide\nsteps:\n  - id: a\n    uses: noop\n");
+        UUID run = UUID.fromString(ids[0]);
+        List<ProjectionChange> changes = new ArrayList<>();
+        changes.add(new ProjectionChange.RunStarted(ids[0], 1, "2026-11-22T10:00:00Z"));
+        for (int i = 0; i < 100; i++) {
+            String path = "each[" + i + "].a";
+            changes.add(new ProjectionChange.StepStarted(ids[0], 1, "2026-11-22T10:00:00Z", path, "noop"));
+            changes.add(new ProjectionChange.StepFinished(ids[0], 1, String.format("2026-11-22T10:00:00.%03dZ", i + 1),
+                    path, StepStatus.SUCCEEDED, JSON.createObjectNode().put("i", i), null, 1));
+        }
+        changes.add(new ProjectionChange.WaitOpened(ids[0], 1, "2026-11-22T10:00:01Z", "gate", "EVENT", "go", null, null,
+                null));
+        ProjectionChange[] batch = changes.toArray(ProjectionChange[]::new);
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        DbRunProjection projection = new DbRunProjection(db, JSON, metrics, TestKeys.keyring());
+
+        projection.apply(batch);
+        projection.apply(batch);
+
+        List<List<Object>> steps = query("SELECT path, output->>'i' FROM steps WHERE run_id = ? AND path LIKE 'each%' "
+                + "ORDER BY (output->>'i')::int", run);
+        assertThat(steps).hasSize(100);
+        for (int i = 0; i < 100; i++) {
+            assertThat(steps.get(i)).containsExactly("each[" + i + "].a", String.valueOf(i));
+        }
+        var durations = metrics.get("stepwise.step.duration").tag("uses", "noop").tag("status", "SUCCEEDED").timer();
+        assertThat(durations.count()).isEqualTo(100);
+        assertThat(durations.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(5050.0); // 1 + 2 + ... + 100 ms
+        assertThat(query("SELECT status FROM runs WHERE id = ?", run)).containsExactly(List.of("WAITING"));
+        assertThat(query("SELECT status, event FROM waits WHERE run_id = ?", run)).containsExactly(List.of("WAITING", "go"));
+    }
+
     @Test
     void nulCharactersFromAnHttpResponseAndASignalAreStoredAndReadBackAsTheyWere() throws Exception {
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
