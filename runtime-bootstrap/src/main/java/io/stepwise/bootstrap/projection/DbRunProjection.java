@@ -33,6 +33,7 @@ public class DbRunProjection implements RunProjection {
     private final ProjectionLag lag;
     private final MeterRegistry metrics;
     private final Keyring keyring;
+    private final int perRoundTrip;
 
     /**
      * {@code metrics} receives {@code stepwise.runs.finished} (workflow, status) and
@@ -40,6 +41,18 @@ public class DbRunProjection implements RunProjection {
      * again records nothing new.
      */
     public DbRunProjection(DataSource db, ObjectMapper json, MeterRegistry metrics, Keyring keyring) {
+        this(db, json, metrics, keyring, ProjectionTransaction.PER_ROUND_TRIP);
+    }
+
+    /**
+     * The same, sending at most {@code perRoundTrip} statements to PostgreSQL at a time; 1 sends each
+     * on its own, as before the batch's statements were sent together (for the projection benchmark).
+     */
+    public DbRunProjection(DataSource db, ObjectMapper json, MeterRegistry metrics, Keyring keyring, int perRoundTrip) {
+        if (perRoundTrip < 1) {
+            throw new IllegalArgumentException("perRoundTrip must be at least 1, not " + perRoundTrip);
+        }
+        this.perRoundTrip = perRoundTrip;
         this.db = db;
         this.keyring = keyring;
         this.json = json;
@@ -71,7 +84,7 @@ public class DbRunProjection implements RunProjection {
     private void write(ProjectionChange[] changes) throws SQLException {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
-            ProjectionTransaction batch = new ProjectionTransaction(c, json, metrics, keyring);
+            ProjectionTransaction batch = new ProjectionTransaction(c, json, metrics, keyring, perRoundTrip);
             try {
                 batch.apply(changes);
                 c.commit();

@@ -27,9 +27,9 @@ import java.util.UUID;
  * One batch of changes written on one connection, in the caller's transaction. A new instance per
  * batch, so batches of different runs are written concurrently, each on its own pooled
  * connection. The batch's statements go to PostgreSQL together, up to {@value #PER_ROUND_TRIP}
- * in one round trip (one multi-statement prepared statement; PgJDBC sends them in one pipeline and
- * reads their results in order), where each used to be a round trip of its own: a four-step run
- * wrote 13 statements in 13 round trips, now 2. Every string goes through
+ * (or the {@code perRoundTrip} given) in one round trip: one multi-statement prepared statement,
+ * which PgJDBC sends in one pipeline, reading the results in order. Each used to be a round trip
+ * of its own: a four-step run wrote 13 statements in 13 round trips, now 2. Every string goes through
  * {@link StoredJson#encode}: a NUL from an HTTP response or a signal payload is stored, not retried
  * forever.
  */
@@ -51,6 +51,7 @@ final class ProjectionTransaction extends RunProjectionHandler {
      * protocol counts them in 16 bits).
      */
     static final int PER_ROUND_TRIP = 64;
+    private final int perRoundTrip;
 
     /** A statement of the batch; {@code rows} reads what it returns, or is null. */
     private record Statement(String sql, Object[] params, Rows rows) {
@@ -61,8 +62,10 @@ final class ProjectionTransaction extends RunProjectionHandler {
         void read(ResultSet rows) throws SQLException;
     }
 
-    ProjectionTransaction(Connection connection, ObjectMapper json, MeterRegistry metrics, Keyring keyring) {
+    ProjectionTransaction(Connection connection, ObjectMapper json, MeterRegistry metrics, Keyring keyring,
+                          int perRoundTrip) {
         this.connection = connection;
+        this.perRoundTrip = perRoundTrip;
         this.keyring = keyring;
         this.json = json;
         this.metrics = metrics;
@@ -201,10 +204,10 @@ final class ProjectionTransaction extends RunProjectionHandler {
         statements.add(new Statement(sql, params, rows));
     }
 
-    /** Sends the batch's statements in order, {@value #PER_ROUND_TRIP} to a round trip, and reads their results. */
+    /** Sends the batch's statements in order, {@link #perRoundTrip} to a round trip, and reads their results. */
     private void send() {
-        for (int from = 0; from < statements.size(); from += PER_ROUND_TRIP) {
-            List<Statement> part = statements.subList(from, Math.min(statements.size(), from + PER_ROUND_TRIP));
+        for (int from = 0; from < statements.size(); from += perRoundTrip) {
+            List<Statement> part = statements.subList(from, Math.min(statements.size(), from + perRoundTrip));
             StringBuilder sql = new StringBuilder();
             for (Statement statement : part) {
                 sql.append(sql.isEmpty() ? "" : ";\n").append(statement.sql());
